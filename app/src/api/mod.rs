@@ -1,0 +1,6 @@
+//! Server functions by domain. Each one starts with `server::auth::guard`.
+
+pub mod auth;
+pub mod dashboard;
+pub mod error;
+pub mod users;

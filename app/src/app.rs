@@ -1,0 +1,77 @@
+//! The document shell and the route table.
+
+use crate::components::layout::ConsoleLayout;
+use crate::pages::{
+    dashboard::DashboardPage, login::LoginPage, not_built::NotBuilt, setup::SetupPage, users::UsersPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/bulwark.css"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Bulwark".to_string() } else { format!("{page} · Bulwark") }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/setup") view=SetupPage/>
+                <ParentRoute path=path!("") view=ConsoleLayout>
+                    <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("jobs") view=|| view! { <NotBuilt title="Jobs" what="Scheduled backup jobs: source, destinations, compression, encryption, cron schedule and retention."/> }/>
+                    <Route path=path!("executions") view=|| view! { <NotBuilt title="Executions" what="Every backup, restore and verify run, with live progress and logs."/> }/>
+                    <Route path=path!("sources") view=|| view! { <NotBuilt title="Sources" what="Databases and directories to back up: PostgreSQL, MariaDB/MySQL, SQLite, Redis, MongoDB."/> }/>
+                    <Route path=path!("destinations") view=|| view! { <NotBuilt title="Destinations" what="Where backups are stored: local disk, S3, SFTP, FTP, WebDAV."/> }/>
+                    <Route path=path!("notifications") view=|| view! { <NotBuilt title="Notifications" what="Channels (Discord, Slack, email, Teams, Telegram, Gotify, ntfy, webhooks) and the delivery log."/> }/>
+                    <Route path=path!("storage") view=|| view! { <NotBuilt title="Storage" what="Browse the backups in each destination; download, verify, restore and delete them."/> }/>
+                    <Route path=path!("encryption") view=|| view! { <NotBuilt title="Encryption" what="age encryption profiles and extra recovery recipients."/> }/>
+                    <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("settings") view=|| view! { <NotBuilt title="Settings" what="Concurrency, health-check interval and log retention."/> }/>
+                    <Route path=path!("audit") view=|| view! { <NotBuilt title="Audit log" what="Every change, sign-in and run, with who did it and from where. (Entries are already being recorded.)"/> }/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <Title text="Not found"/>
+        <div class="auth-page">
+            <div class="card auth-card">
+                <h1>"Page not found"</h1>
+                <p>"There is no page at this address."</p>
+                <a class="button" href="/">"Go to the dashboard"</a>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,13 @@
+//! Bulwark's console: Leptos pages and server functions (both sides), plus the
+//! server-only code behind them.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod permissions;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use app::App;

@@ -1,0 +1,18 @@
+//! Server-only code: configuration, state, authentication and the HTTP surface.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod flows;
+pub mod health;
+pub mod master_key;
+pub mod middleware;
+pub mod password;
+pub mod rate_limit;
+pub mod router;
+pub mod session;
+pub mod startup;
+pub mod state;
+pub mod users;

@@ -1,0 +1,68 @@
+//! Shared state handed to every handler and server function.
+
+use super::config::Config;
+use super::master_key::MasterKey;
+use super::rate_limit::{FailureLimiter, PER_ACCOUNT, PER_IP};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub master_key: MasterKey,
+    pub leptos_options: LeptosOptions,
+    pub login_limits: Arc<LoginLimits>,
+    /// Serialises first-run setup inside this process (the database guards across processes).
+    pub setup_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Latches once a user exists, to skip the "is setup needed?" query on every page.
+    setup_done: Arc<AtomicBool>,
+}
+
+#[derive(Debug)]
+pub struct LoginLimits {
+    pub by_ip: Mutex<FailureLimiter>,
+    pub by_account: Mutex<FailureLimiter>,
+}
+
+impl AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        master_key: MasterKey,
+        leptos_options: LeptosOptions,
+    ) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            master_key,
+            leptos_options,
+            login_limits: Arc::new(LoginLimits {
+                by_ip: Mutex::new(FailureLimiter::new(PER_IP)),
+                by_account: Mutex::new(FailureLimiter::new(PER_ACCOUNT)),
+            }),
+            setup_lock: Arc::new(tokio::sync::Mutex::new(())),
+            setup_done: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub async fn setup_needed(&self) -> super::error::Result<bool> {
+        if self.setup_done.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let needed = !super::users::any_exist(&self.db).await?;
+        if !needed {
+            self.setup_done.store(true, Ordering::Release);
+        }
+        Ok(needed)
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,141 @@
+//! Test harness: a real router over a real database, driven request by request.
+#![allow(dead_code)]
+
+use app::server::{config::Config, router, startup, state::AppState};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use http::{Request, Response, StatusCode, header};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+pub struct Harness {
+    pub state: AppState,
+    pub router: axum::Router,
+    pub data_dir: std::path::PathBuf,
+}
+
+/// `database_url`: `None` for the embedded SQLite default.
+pub async fn harness(database_url: Option<String>) -> Harness {
+    let data_dir = std::env::temp_dir().join(format!("bulwark-test-{}", uuid::Uuid::new_v4()));
+    let mut vars: HashMap<&str, String> = HashMap::new();
+    vars.insert("BULWARK_DATA_DIR", data_dir.display().to_string());
+    if let Some(url) = database_url {
+        vars.insert("DATABASE_URL", url);
+    }
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
+    let state = startup::prepare(config).await.expect("prepare");
+    let router = router::build(state.clone());
+    Harness {
+        state,
+        router,
+        data_dir,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    /// The session token set by this reply, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("bulwark_session="))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl Harness {
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let mut req = req;
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 7], 40000))));
+        let res: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut b = Request::get(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function the way a browser form does (URL-encoded POST).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut b = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, "http://localhost:3000");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A fresh PostgreSQL database for one test, from `TEST_PG_URL`; `None` (with a notice)
+/// when no server is configured, unless `BULWARK_REQUIRE_SERVICES=1` makes that a failure.
+pub async fn fresh_pg_database(test: &str) -> Option<String> {
+    let Ok(admin_url) = std::env::var("TEST_PG_URL") else {
+        assert!(
+            std::env::var("BULWARK_REQUIRE_SERVICES").as_deref() != Ok("1"),
+            "TEST_PG_URL is not set but BULWARK_REQUIRE_SERVICES=1: start the test services (scripts/test-services/start.sh)"
+        );
+        eprintln!("notice: TEST_PG_URL unset; skipping the PostgreSQL half of {test}");
+        return None;
+    };
+    use sea_orm::{ConnectionTrait, Database};
+    let name = format!(
+        "bulwark_{}_{}",
+        test,
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let admin = Database::connect(&admin_url)
+        .await
+        .expect("connect to TEST_PG_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create test database");
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    Some(format!("{base}/{name}"))
+}

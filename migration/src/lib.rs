@@ -1,0 +1,21 @@
+//! Database migrations for Bulwark, for SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_tables;
+mod m20261122_000002_seed;
+
+/// Name of the built-in, protected administrators group created by the seed.
+pub const SUPERADMIN_GROUP: &str = "SuperAdmin";
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_tables::Migration),
+            Box::new(m20261122_000002_seed::Migration),
+        ]
+    }
+}
