@@ -17,11 +17,19 @@ pub struct Harness {
 
 /// `database_url`: `None` for the embedded SQLite default.
 pub async fn harness(database_url: Option<String>) -> Harness {
+    match database_url {
+        Some(url) => harness_with(&[("DATABASE_URL", &url)]).await,
+        None => harness_with(&[]).await,
+    }
+}
+
+/// A harness configured by these environment variables (plus a fresh data folder).
+pub async fn harness_with(env: &[(&str, &str)]) -> Harness {
     let data_dir = std::env::temp_dir().join(format!("bulwark-test-{}", uuid::Uuid::new_v4()));
     let mut vars: HashMap<&str, String> = HashMap::new();
     vars.insert("BULWARK_DATA_DIR", data_dir.display().to_string());
-    if let Some(url) = database_url {
-        vars.insert("DATABASE_URL", url);
+    for (k, v) in env {
+        vars.insert(k, v.to_string());
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     let state = startup::prepare(config).await.expect("prepare");

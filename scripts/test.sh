@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# test.sh — what `make test` runs: installs everything the tests need (idempotent),
+# starts the test services on loopback, then runs formatting and lint checks, unit and
+# integration tests (SQLite and PostgreSQL) and the browser tests. Stops the services
+# on exit, pass or fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/bulwark-target}
+SERVICES_DIR=${BULWARK_TEST_SERVICES_DIR:-$HOME/.cache/bulwark-test-services/run}
+T0=$SECONDS
+step() { echo; echo "=== [$((SECONDS - T0))s] $*" >&2; }
+
+step "build tools"
+scripts/install-build-deps.sh
+
+step "test services (PostgreSQL, Chromium)"
+scripts/test-services/stop.sh "$SERVICES_DIR" >/dev/null 2>&1 || true
+scripts/test-services/start.sh "$SERVICES_DIR" pg e2e
+trap 'scripts/test-services/stop.sh "$SERVICES_DIR"' EXIT
+# shellcheck disable=SC1091
+source "$SERVICES_DIR/services.env"
+# A test that needs a service fails (rather than skips) when it is missing.
+export BULWARK_REQUIRE_SERVICES=1
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy (server, tests)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (browser build)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+cargo test --workspace
+
+step "site and server binary"
+scripts/build-site.sh dev
+cargo build -p app --bin bulwark
+
+step "browser tests"
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error &&
+  BULWARK_BIN="$CARGO_TARGET_DIR/debug/bulwark" npm test)
+
+step "all tests passed in $((SECONDS - T0))s"
