@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/bulwark-target}
-SERVICES_DIR=${BULWARK_TEST_SERVICES_DIR:-$HOME/.cache/bulwark-test-services/run}
+# Under /tmp: the PostgreSQL server runs as the postgres user, which cannot enter /root.
+SERVICES_DIR=${BULWARK_TEST_SERVICES_DIR:-/tmp/bulwark-test-services}
 T0=$SECONDS
 step() { echo; echo "=== [$((SECONDS - T0))s] $*" >&2; }
 
