@@ -22,14 +22,12 @@ async fn admin(h: &common::Harness) -> String {
         )
         .await;
     assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
-    let set_cookie = r
-        .headers
+    r.headers
         .get(http::header::SET_COOKIE)
         .unwrap()
         .to_str()
         .unwrap()
-        .to_string();
-    set_cookie
+        .to_string()
 }
 
 #[tokio::test]
