@@ -1,13 +1,15 @@
-//! Bulwark's IO engine: sources, destinations and notifiers behind traits.
+//! Bulwark's IO engine: sources, destinations and the streaming pipeline between them.
 //!
-//! Knows nothing of HTTP or the database. The foundation holds the contracts only;
-//! the implementations (and their conformance suites against real servers) arrive
-//! with the pipeline issue.
+//! Knows nothing of HTTP or Bulwark's own database.
 
+pub mod destination;
 pub mod error;
+pub mod pipeline;
+pub mod process;
 pub mod schema;
+pub mod source;
 pub mod traits;
 
 pub use error::{AdapterError, Result};
 pub use schema::{ConfigField, FieldType};
-pub use traits::{ByteReader, Capabilities, Destination, DestinationWriter, Notifier, ObjectInfo, Source};
+pub use traits::{ByteStream, Capabilities, Destination, DestinationWriter, Notifier, ObjectInfo, Source};

@@ -1,26 +1,41 @@
 //! The contracts every adapter implements.
 
 use crate::error::Result;
-use crate::schema::ConfigField;
 use async_trait::async_trait;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncRead, AsyncWrite};
+use std::pin::Pin;
+use tokio::io::AsyncRead;
 
-/// A byte stream produced or consumed by an adapter.
-pub type ByteReader = Box<dyn AsyncRead + Send + Unpin>;
+/// A byte stream produced or consumed by an adapter. A failure that is only known at
+/// the end (a dump tool's exit status) arrives as the stream's last read error, carrying
+/// an `AdapterError` (see `AdapterError::into_io`).
+pub type ByteStream = Pin<Box<dyn AsyncRead + Send>>;
 
-/// A database or directory that can be dumped and restored.
+/// A database server (or file) that can be dumped and restored with its own tools.
 #[async_trait]
 pub trait Source: Send + Sync {
-    fn schema() -> Vec<ConfigField>
-    where
-        Self: Sized;
+    /// The registry id, e.g. `postgres`.
+    fn kind(&self) -> &'static str;
+    /// File extension of one database's dump, without dot: `dump`, `sql`, `sqlite`.
+    fn extension(&self) -> &'static str;
+    /// Connects and authenticates; reads nothing else.
     async fn test_connection(&self) -> Result<()>;
     async fn server_version(&self) -> Result<String>;
+    /// The databases a "dump everything" selection means.
     async fn list_databases(&self) -> Result<Vec<String>>;
-    /// Starts a dump; the stream ends when the dump tool has exited successfully.
-    async fn dump(&self, databases: &[String]) -> Result<ByteReader>;
-    async fn restore(&self, database: &str, data: ByteReader) -> Result<()>;
+    /// Versions of the dump tools used, e.g. `pg_dump (PostgreSQL) 15.18`.
+    async fn tool_versions(&self) -> Result<Vec<String>>;
+    /// Streams a dump of one database. The stream fails (at its end, if need be) when
+    /// the tool exits non-zero or reports an error, even after producing bytes.
+    async fn dump(&self, database: &str) -> Result<ByteStream>;
+    /// Restores one database's dump into `database`, creating it if missing.
+    async fn restore(&self, database: &str, data: ByteStream) -> Result<()>;
+    /// Server-wide objects outside any database (PostgreSQL roles and tablespaces),
+    /// when the source is configured to include them.
+    async fn dump_globals(&self) -> Result<Option<ByteStream>> {
+        Ok(None)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,11 +45,13 @@ pub struct Capabilities {
     pub list: bool,
     pub stat: bool,
     pub delete: bool,
+    /// Uploads in parts (S3 multipart); the object appears only on commit either way.
     pub multipart: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectInfo {
+    /// The key relative to the destination's root or prefix.
     pub path: String,
     pub size: u64,
     pub modified_unix: Option<i64>,
@@ -42,32 +59,62 @@ pub struct ObjectInfo {
 
 /// A streaming write that becomes visible only on `commit`.
 #[async_trait]
-pub trait DestinationWriter: AsyncWrite + Send + Unpin {
+pub trait DestinationWriter: Send {
+    async fn write(&mut self, chunk: Bytes) -> Result<()>;
+    /// Makes the object visible under its final name, durably.
     async fn commit(self: Box<Self>) -> Result<ObjectInfo>;
-    /// Removes every trace of the partial object.
+    /// Removes every trace of the partial object (temporary file, multipart upload).
     async fn abort(self: Box<Self>) -> Result<()>;
 }
 
-/// A place backups are stored.
+/// A place backups are stored. Paths are `/`-separated keys relative to the
+/// destination's configured root or prefix.
 #[async_trait]
 pub trait Destination: Send + Sync {
-    fn schema() -> Vec<ConfigField>
-    where
-        Self: Sized;
+    /// The registry id, e.g. `local`, `s3`.
+    fn kind(&self) -> &'static str;
     fn capabilities(&self) -> Capabilities;
+    /// A short description for logs: a directory or `s3://bucket/prefix`. No secrets.
+    fn describe(&self) -> String;
+    /// Connects and checks the root/bucket is reachable; reads only (writes nothing).
     async fn test_connection(&self) -> Result<()>;
-    async fn write(&self, path: &str) -> Result<Box<dyn DestinationWriter>>;
-    async fn read(&self, path: &str) -> Result<ByteReader>;
+    async fn writer(&self, path: &str) -> Result<Box<dyn DestinationWriter>>;
+    async fn read(&self, path: &str) -> Result<ByteStream>;
+    /// Objects whose key starts with `prefix` (recursively), sorted by key.
     async fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>>;
     async fn stat(&self, path: &str) -> Result<ObjectInfo>;
     async fn delete(&self, path: &str) -> Result<()>;
+
+    /// Writes a small object (a manifest) in one go.
+    async fn put(&self, path: &str, data: Bytes) -> Result<ObjectInfo> {
+        let mut w = self.writer(path).await?;
+        if let Err(e) = w.write(data).await {
+            let _ = w.abort().await;
+            return Err(e);
+        }
+        w.commit().await
+    }
+
+    /// Reads a small object (a manifest) whole, refusing anything over `limit` bytes.
+    async fn get(&self, path: &str, limit: usize) -> Result<Vec<u8>> {
+        use tokio::io::AsyncReadExt;
+        let stream = self.read(path).await?;
+        let mut out = Vec::new();
+        stream
+            .take(limit as u64 + 1)
+            .read_to_end(&mut out)
+            .await
+            .map_err(|e| crate::AdapterError::io(path, e))?;
+        if out.len() > limit {
+            return Err(crate::AdapterError::Corrupt(format!("{path} is larger than {limit} bytes")));
+        }
+        Ok(out)
+    }
 }
 
 /// A channel that delivers messages about backups and the system.
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    fn schema() -> Vec<ConfigField>
-    where
-        Self: Sized;
+    fn kind(&self) -> &'static str;
     async fn send(&self, title: &str, body: &str) -> Result<()>;
 }

@@ -1,0 +1,1 @@
+//! Destinations: where backups are stored.

@@ -1,0 +1,1 @@
+//! The streaming stages between a source and its destinations.

@@ -1,0 +1,1 @@
+//! Running dump and restore tools as child processes.

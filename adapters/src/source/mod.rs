@@ -1,0 +1,1 @@
+//! Sources: databases dumped and restored with their own tools.
