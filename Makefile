@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/bulwark-target
 export BULWARK_DATA_DIR ?= ./data
 
-.PHONY: run test build site check fmt clean-site help
+.PHONY: run test build bench check fmt help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,3 +30,6 @@ check: ## formatting and lints only
 
 fmt: ## format the code
 	cargo fmt --all
+
+bench: ## benchmark `bulwark backup` against pg_dump | zstd | age (needs ~10 GB of disk)
+	scripts/bench/backup.sh

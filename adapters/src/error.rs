@@ -28,7 +28,9 @@ pub enum AdapterError {
     InvalidConfig(String),
     #[error("not found: {0}")]
     NotFound(String),
-    #[error("checksum mismatch: the stored object's SHA-256 is {actual}, the manifest says {expected}; the backup is corrupt")]
+    #[error(
+        "checksum mismatch: the stored object's SHA-256 is {actual}, the manifest says {expected}; the backup is corrupt"
+    )]
     ChecksumMismatch { expected: String, actual: String },
     #[error("cannot decrypt: {0}")]
     Decryption(String),
@@ -72,7 +74,10 @@ impl AdapterError {
             | io::ErrorKind::HostUnreachable
             | io::ErrorKind::NetworkUnreachable
             | io::ErrorKind::TimedOut => AdapterError::HostUnreachable(format!("{what}: {err}")),
-            _ => AdapterError::Io { context: what, source: err },
+            _ => AdapterError::Io {
+                context: what,
+                source: err,
+            },
         }
     }
 

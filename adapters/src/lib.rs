@@ -4,6 +4,7 @@
 
 pub mod destination;
 pub mod error;
+pub mod locator;
 pub mod pipeline;
 pub mod process;
 pub mod schema;

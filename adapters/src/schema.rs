@@ -80,15 +80,22 @@ pub fn validate(schema: &[ConfigField], config: &serde_json::Value) -> Result<()
     };
     let mut problems = Vec::new();
     for field in schema {
-        let value = object.get(field.name).filter(|v| !v.is_null() && v.as_str() != Some(""));
+        let value = object
+            .get(field.name)
+            .filter(|v| !v.is_null() && v.as_str() != Some(""));
         match value {
             None if field.required && field.default.is_none() => {
                 problems.push(format!("{} is required", field.label))
             }
-            Some(v) if field.field_type == FieldType::Select => {
-                if !v.as_str().is_some_and(|s| field.options.contains(&s)) {
-                    problems.push(format!("{} must be one of: {}", field.label, field.options.join(", ")));
-                }
+            Some(v)
+                if field.field_type == FieldType::Select
+                    && !v.as_str().is_some_and(|s| field.options.contains(&s)) =>
+            {
+                problems.push(format!(
+                    "{} must be one of: {}",
+                    field.label,
+                    field.options.join(", ")
+                ));
             }
             _ => {}
         }
@@ -98,7 +105,11 @@ pub fn validate(schema: &[ConfigField], config: &serde_json::Value) -> Result<()
             problems.push(format!("unknown setting `{key}`"));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +120,9 @@ mod tests {
     fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("host", "Host", FieldType::Text).required(),
-            ConfigField::new("port", "Port", FieldType::Number).required().default(5432),
+            ConfigField::new("port", "Port", FieldType::Number)
+                .required()
+                .default(5432),
             ConfigField::new("password", "Password", FieldType::Password),
             ConfigField::new("format", "Format", FieldType::Select).options(&["custom", "plain"]),
         ]

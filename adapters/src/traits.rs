@@ -106,7 +106,9 @@ pub trait Destination: Send + Sync {
             .await
             .map_err(|e| crate::AdapterError::io(path, e))?;
         if out.len() > limit {
-            return Err(crate::AdapterError::Corrupt(format!("{path} is larger than {limit} bytes")));
+            return Err(crate::AdapterError::Corrupt(format!(
+                "{path} is larger than {limit} bytes"
+            )));
         }
         Ok(out)
     }

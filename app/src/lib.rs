@@ -8,6 +8,8 @@ pub mod pages;
 pub mod permissions;
 
 #[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 pub use app::App;

@@ -1,9 +1,11 @@
 //! The `bulwark` binary: the console server and the command-line tools.
 
 use anyhow::Context;
+use app::cli;
 use app::server::{config::Config, db, router, startup};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -19,23 +21,164 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Back up databases to one or more destinations; prints the manifest JSON.
+    Backup {
+        /// postgres://user[:pass]@host[:port]/db (db omitted or `*`: all), mysql://…, sqlite:///abs/path.db
+        #[arg(long)]
+        source: String,
+        /// file:///abs/dir or s3://bucket/prefix?endpoint=…&region=…&path_style=true (repeatable)
+        #[arg(long = "to", required = true)]
+        to: Vec<String>,
+        #[arg(long, default_value = "zstd", value_parser = ["zstd", "gzip", "brotli", "none"])]
+        compression: String,
+        /// Compression level (zstd 1-19, default 3; gzip 1-9; brotli 0-11).
+        #[arg(long)]
+        level: Option<i32>,
+        /// age recipient (age1…) to encrypt to (repeatable).
+        #[arg(long = "recipient")]
+        recipients: Vec<String>,
+        /// Encrypt with the passphrase in this file instead of recipients.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Folder (and job name) the backup is stored under.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Also back up server-wide roles and tablespaces (PostgreSQL).
+        #[arg(long)]
+        globals: bool,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Restore a backup object into a database (the original or a new name).
+    Restore {
+        /// The stored object: file:///abs/path/… or s3://bucket/key?endpoint=…
+        #[arg(long)]
+        from: String,
+        /// The database to restore into: postgres://…/newdb, mysql://…/newdb, sqlite:///abs/new.db
+        #[arg(long)]
+        to: String,
+        #[arg(long, conflicts_with = "passphrase_file")]
+        identity: Option<PathBuf>,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a backup end to end (checksum, decryption, decompression) without restoring.
+    Verify {
+        #[arg(long)]
+        from: String,
+        #[arg(long, conflicts_with = "passphrase_file")]
+        identity: Option<PathBuf>,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Decrypt and decompress a backup file offline.
+    Decrypt {
+        /// The backup file.
+        input: PathBuf,
+        /// Where to write the plain dump (default: stdout).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, conflicts_with = "passphrase_file")]
+        identity: Option<PathBuf>,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Print a new age identity and its public recipient.
+    Keygen {
+        /// Write the identity to this file (mode 0600) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    init_tracing();
     let cli = Cli::parse();
-    let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
-        Command::Migrate => {
-            let url = db::database_url(&config)?;
-            let connection = db::connect(&url).await?;
-            db::migrate(&connection).await?;
-            tracing::info!(database = %db::redact_url(&url), "migrations applied");
-            Ok(())
+    // The server logs what it does; the tools only warnings, next to their own output.
+    init_tracing(
+        if matches!(cli.command, None | Some(Command::Serve | Command::Migrate)) {
+            "info"
+        } else {
+            "warn"
+        },
+    );
+    let tool = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => return serve(Config::from_env()?).await,
+        Command::Migrate => return migrate(Config::from_env()?).await,
+        Command::Keygen { output } => return cli::keygen::run(output.as_deref()),
+        Command::Backup {
+            source,
+            to,
+            compression,
+            level,
+            recipients,
+            passphrase_file,
+            name,
+            globals,
+            quiet,
+        } => {
+            cli::backup::run(cli::backup::Args {
+                source,
+                to,
+                compression,
+                level,
+                recipients,
+                passphrase_file,
+                name,
+                globals,
+                quiet,
+            })
+            .await
         }
+        Command::Restore {
+            from,
+            to,
+            identity,
+            passphrase_file,
+            quiet,
+        } => cli::restore::restore(&from, &to, identity.as_deref(), passphrase_file.as_deref(), quiet).await,
+        Command::Verify {
+            from,
+            identity,
+            passphrase_file,
+            quiet,
+        } => cli::restore::verify(&from, identity.as_deref(), passphrase_file.as_deref(), quiet).await,
+        Command::Decrypt {
+            input,
+            output,
+            identity,
+            passphrase_file,
+        } => {
+            cli::decrypt::run(
+                &input,
+                output.as_deref(),
+                identity.as_deref(),
+                passphrase_file.as_deref(),
+            )
+            .await
+        }
+    };
+    if let Err(e) = tool {
+        eprintln!("error: {}", e.one_line());
+        std::process::exit(match e {
+            adapters::AdapterError::Cancelled => 130,
+            _ => 1,
+        });
     }
+    Ok(())
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let url = db::database_url(&config)?;
+    let connection = db::connect(&url).await?;
+    db::migrate(&connection).await?;
+    tracing::info!(database = %db::redact_url(&url), "migrations applied");
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -75,8 +218,9 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received: finishing open requests");
 }
 
-fn init_tracing() {
-    let filter = EnvFilter::try_from_env("BULWARK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+fn init_tracing(default_level: &str) {
+    let filter = EnvFilter::try_from_env("BULWARK_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    // Logs go to stderr so a command's stdout (a manifest, a dump) stays clean.
     let json = std::env::var("BULWARK_LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -107,7 +107,7 @@ svc_s3s() {
   alive s3s && return 0; mkdir -p "$DIR/s3s"
   bg s3s "$B" --host 127.0.0.1 --port "$S3S_PORT" --access-key testkey --secret-key testsecret "$DIR/s3s"
   wait_for s3s 20 tcp_open "$S3S_PORT"
-  setenv TEST_S3S_ENDPOINT "http://127.0.0.1:$S3S_PORT"; }
+  setenv TEST_S3S_ENDPOINT "http://127.0.0.1:$S3S_PORT"; setenv TEST_S3S_ROOT "$DIR/s3s"; }
 
 svc_sftp() {
   apt_need openssh-server openssh-client; test_user; alive sftp && return 0
@@ -202,6 +202,9 @@ svc_oidc() {
   wait_for oidc 30 curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"
   setenv TEST_OIDC_ISSUER "http://127.0.0.1:$OIDC_PORT"; setenv TEST_OIDC_CLIENT_ID backup-app
   setenv TEST_OIDC_CLIENT_SECRET backup-app-secret; setenv TEST_OIDC_REDIRECT_URI "http://127.0.0.1:3000/auth/oidc/callback"; }
+
+svc_tools() { # stock tools the tests use to prove backups need no Bulwark to read
+  apt_need age zstd sqlite3 postgresql-client; }
 
 svc_e2e() { # install only: Debian chromium (playwright-core is pinned in e2e/package.json)
   apt_need chromium fonts-dejavu-core

@@ -1,0 +1,550 @@
+//! Amazon S3 and S3-compatible object stores (MinIO, Garage, Ceph, Wasabi, B2, R2…).
+
+use super::keys::{validate_key, validate_prefix};
+use super::s3_client::{ClientSettings, ObjectRef, default_chain_client, static_client};
+use super::s3_error::{Missing, Target, map_sdk_error};
+use super::s3_writer::{DEFAULT_FIRST_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, S3Writer};
+use crate::error::{AdapterError, Result};
+use crate::schema::{ConfigField, FieldType};
+use crate::traits::{ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo};
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::types::StorageClass;
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Storage classes offered in forms. Archive classes (GLACIER, DEEP_ARCHIVE) need a restore
+/// before a backup can be read back.
+pub const STORAGE_CLASSES: &[&str] = &[
+    "STANDARD",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "GLACIER_IR",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+    "REDUCED_REDUNDANCY",
+];
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// `None` means AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub bucket: String,
+    /// Keys live under `prefix/`; empty for the bucket's root.
+    pub prefix: String,
+    pub path_style: bool,
+    /// Both `None`: the standard AWS credential chain (`AWS_ACCESS_KEY_ID`…, profile, IAM role).
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub storage_class: Option<String>,
+    /// The size of the first multipart parts; `None` for the production schedule
+    /// (see `part_size`). At least 5 MiB; tests lower it to exercise several parts.
+    pub min_part_size: Option<usize>,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        S3Config {
+            endpoint: None,
+            region: DEFAULT_REGION.to_string(),
+            bucket: String::new(),
+            prefix: String::new(),
+            path_style: false,
+            access_key_id: None,
+            secret_access_key: None,
+            storage_class: None,
+            min_part_size: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("path_style", &self.path_style)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("storage_class", &self.storage_class)
+            .field("min_part_size", &self.min_part_size)
+            .finish()
+    }
+}
+
+/// The stored form of the settings: empty strings mean "not set".
+#[derive(Deserialize)]
+struct FormConfig {
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    bucket: String,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    path_style: Option<bool>,
+    #[serde(default)]
+    access_key_id: Option<String>,
+    #[serde(default)]
+    secret_access_key: Option<String>,
+    #[serde(default)]
+    storage_class: Option<String>,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+pub struct S3Destination {
+    config: S3Config,
+    /// For messages: the custom endpoint, or `AWS S3 (region)`.
+    endpoint_label: String,
+    storage_class: Option<StorageClass>,
+    client: OnceCell<Client>,
+}
+
+impl S3Destination {
+    pub fn schema() -> Vec<ConfigField> {
+        vec![
+            ConfigField::new("endpoint", "Endpoint URL", FieldType::Url)
+                .help("Leave empty for Amazon S3; e.g. https://minio.example.com:9000 for S3-compatible stores"),
+            ConfigField::new("region", "Region", FieldType::Text).default(DEFAULT_REGION),
+            ConfigField::new("bucket", "Bucket", FieldType::Text).required(),
+            ConfigField::new("prefix", "Prefix", FieldType::Text)
+                .help("Folder inside the bucket, e.g. bulwark/production; empty for the bucket root"),
+            ConfigField::new("path_style", "Path-style addressing", FieldType::Bool)
+                .default(false)
+                .help("Needed by most self-hosted stores (MinIO, Garage, Ceph)"),
+            ConfigField::new("access_key_id", "Access key ID", FieldType::Text)
+                .help("Leave both keys empty to use the server's AWS environment, profile or IAM role"),
+            ConfigField::new("secret_access_key", "Secret access key", FieldType::Password),
+            ConfigField::new("storage_class", "Storage class", FieldType::Select)
+                .options(STORAGE_CLASSES)
+                .help("Empty for the bucket's default. GLACIER and DEEP_ARCHIVE must be restored before a backup can be read"),
+        ]
+    }
+
+    pub fn from_config(config: &serde_json::Value) -> Result<Self> {
+        let form: FormConfig = serde_json::from_value(config.clone())
+            .map_err(|e| AdapterError::InvalidConfig(format!("S3 destination: {e}")))?;
+        Self::new(S3Config {
+            endpoint: non_empty(form.endpoint),
+            region: non_empty(form.region).unwrap_or_else(|| DEFAULT_REGION.to_string()),
+            bucket: form.bucket.trim().to_string(),
+            prefix: form.prefix.unwrap_or_default(),
+            path_style: form.path_style.unwrap_or(false),
+            access_key_id: non_empty(form.access_key_id),
+            secret_access_key: non_empty(form.secret_access_key),
+            storage_class: non_empty(form.storage_class),
+            min_part_size: None,
+        })
+    }
+
+    pub fn new(mut config: S3Config) -> Result<Self> {
+        let invalid = |why: String| Err(AdapterError::InvalidConfig(format!("S3 destination: {why}")));
+        if config.bucket.is_empty() || config.bucket.contains(['/', ' ']) {
+            return invalid(format!("{:?} is not a bucket name", config.bucket));
+        }
+        if config.region.trim().is_empty() {
+            config.region = DEFAULT_REGION.to_string();
+        }
+        config.prefix = config.prefix.trim_matches('/').to_string();
+        if !config.prefix.is_empty() {
+            validate_key(&config.prefix)?;
+        }
+        let endpoint_label = match &config.endpoint {
+            Some(endpoint) => endpoint_host(endpoint)?,
+            None => format!("AWS S3 ({})", config.region),
+        };
+        let storage_class = match &config.storage_class {
+            Some(class) if STORAGE_CLASSES.contains(&class.as_str()) => {
+                Some(StorageClass::from(class.as_str()))
+            }
+            Some(class) => return invalid(format!("unknown storage class {class:?}")),
+            None => None,
+        };
+        if let Some(size) = config.min_part_size
+            && !(MIN_PART_SIZE..=MAX_PART_SIZE).contains(&size)
+        {
+            return invalid(format!(
+                "the part size must be between 5 MiB and 5 GiB, not {size} bytes"
+            ));
+        }
+        let client = OnceCell::new();
+        match (&config.access_key_id, &config.secret_access_key) {
+            (Some(key), Some(secret)) => {
+                let _ = client.set(static_client(&settings(&config), key, secret));
+            }
+            (None, None) => {}
+            _ => return invalid("set both the access key ID and the secret access key, or neither".into()),
+        }
+        Ok(S3Destination {
+            config,
+            endpoint_label,
+            storage_class,
+            client,
+        })
+    }
+
+    pub fn config(&self) -> &S3Config {
+        &self.config
+    }
+
+    /// The SDK client, for callers (and tests) that need operations outside `Destination`,
+    /// such as creating the bucket.
+    pub async fn client(&self) -> &Client {
+        self.client
+            .get_or_init(|| async { default_chain_client(&settings(&self.config)).await })
+            .await
+    }
+
+    /// Creates the configured bucket (outside us-east-1, in the configured region).
+    pub async fn create_bucket(&self) -> Result<()> {
+        let mut request = self.client().await.create_bucket().bucket(&self.config.bucket);
+        if self.config.region != DEFAULT_REGION {
+            let location = aws_sdk_s3::types::BucketLocationConstraint::from(self.config.region.as_str());
+            let bucket_config = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(location)
+                .build();
+            request = request.create_bucket_configuration(bucket_config);
+        }
+        request.send().await.map_err(|e| {
+            map_sdk_error(
+                e,
+                &format!("creating bucket {}", self.config.bucket),
+                &self.target(),
+                Missing::Bucket,
+            )
+        })?;
+        Ok(())
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target {
+            endpoint: &self.endpoint_label,
+            bucket: &self.config.bucket,
+        }
+    }
+
+    fn full_key(&self, relative: &str) -> String {
+        if self.config.prefix.is_empty() {
+            relative.to_string()
+        } else {
+            format!("{}/{relative}", self.config.prefix)
+        }
+    }
+
+    fn uri(&self, relative: &str) -> String {
+        format!("s3://{}/{}", self.config.bucket, self.full_key(relative))
+    }
+
+    async fn head(&self, path: &str) -> Result<ObjectInfo> {
+        validate_key(path)?;
+        let head = self
+            .client()
+            .await
+            .head_object()
+            .bucket(&self.config.bucket)
+            .key(self.full_key(path))
+            .send()
+            .await
+            .map_err(|e| {
+                map_sdk_error(
+                    e,
+                    &format!("reading {}", self.uri(path)),
+                    &self.target(),
+                    Missing::Object,
+                )
+            })?;
+        Ok(ObjectInfo {
+            path: path.to_string(),
+            size: head.content_length.unwrap_or(0).max(0) as u64,
+            modified_unix: head.last_modified.map(|t| t.secs()),
+        })
+    }
+
+    /// HeadBucket answers 403 without saying why; listing one key does.
+    async fn explain_forbidden(&self, head_error: AdapterError) -> AdapterError {
+        let listed = self
+            .client()
+            .await
+            .list_objects_v2()
+            .bucket(&self.config.bucket)
+            .max_keys(1)
+            .send()
+            .await;
+        match listed {
+            Err(e) if e.code().is_some() => map_sdk_error(
+                e,
+                &format!("listing s3://{}", self.config.bucket),
+                &self.target(),
+                Missing::Bucket,
+            ),
+            _ => head_error,
+        }
+    }
+}
+
+fn settings(config: &S3Config) -> ClientSettings<'_> {
+    ClientSettings {
+        endpoint: config.endpoint.as_deref(),
+        region: &config.region,
+        path_style: config.path_style,
+    }
+}
+
+/// `host[:port]` of a custom endpoint, which must be an http(s) URL.
+fn endpoint_host(endpoint: &str) -> Result<String> {
+    let url = url::Url::parse(endpoint)
+        .map_err(|e| AdapterError::InvalidConfig(format!("S3 endpoint {endpoint:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(AdapterError::InvalidConfig(format!(
+            "S3 endpoint {endpoint:?} must start with https:// or http://"
+        )));
+    }
+    let host = url.host_str().unwrap_or_default();
+    Ok(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+#[async_trait]
+impl Destination for S3Destination {
+    fn kind(&self) -> &'static str {
+        "s3"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            read: true,
+            write: true,
+            list: true,
+            stat: true,
+            delete: true,
+            multipart: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let location = if self.config.prefix.is_empty() {
+            format!("s3://{}", self.config.bucket)
+        } else {
+            format!("s3://{}/{}", self.config.bucket, self.config.prefix)
+        };
+        match &self.config.endpoint {
+            Some(_) => format!("{location} at {}", self.endpoint_label),
+            None => location,
+        }
+    }
+
+    async fn test_connection(&self) -> Result<()> {
+        let result = self
+            .client()
+            .await
+            .head_bucket()
+            .bucket(&self.config.bucket)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let forbidden =
+                    e.raw_response().is_some_and(|r| r.status().as_u16() == 403) && e.code().is_none();
+                let mapped = map_sdk_error(
+                    e,
+                    &format!("checking bucket {}", self.config.bucket),
+                    &self.target(),
+                    Missing::Bucket,
+                );
+                Err(if forbidden {
+                    self.explain_forbidden(mapped).await
+                } else {
+                    mapped
+                })
+            }
+        }
+    }
+
+    async fn writer(&self, path: &str) -> Result<Box<dyn DestinationWriter>> {
+        validate_key(path)?;
+        let object = ObjectRef {
+            client: self.client().await.clone(),
+            bucket: self.config.bucket.clone(),
+            key: self.full_key(path),
+            relative: path.to_string(),
+            endpoint: self.endpoint_label.clone(),
+            storage_class: self.storage_class.clone(),
+        };
+        let first_part = self.config.min_part_size.unwrap_or(DEFAULT_FIRST_PART_SIZE);
+        Ok(Box::new(S3Writer::new(object, first_part)))
+    }
+
+    async fn read(&self, path: &str) -> Result<ByteStream> {
+        validate_key(path)?;
+        let output = self
+            .client()
+            .await
+            .get_object()
+            .bucket(&self.config.bucket)
+            .key(self.full_key(path))
+            .send()
+            .await
+            .map_err(|e| {
+                map_sdk_error(
+                    e,
+                    &format!("reading {}", self.uri(path)),
+                    &self.target(),
+                    Missing::Object,
+                )
+            })?;
+        Ok(Box::pin(output.body.into_async_read()))
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>> {
+        validate_prefix(prefix)?;
+        let root = if self.config.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.config.prefix)
+        };
+        let client = self.client().await;
+        let mut objects = Vec::new();
+        let mut token = None;
+        loop {
+            let page = client
+                .list_objects_v2()
+                .bucket(&self.config.bucket)
+                .prefix(format!("{root}{prefix}"))
+                .set_continuation_token(token)
+                .send()
+                .await
+                .map_err(|e| {
+                    map_sdk_error(
+                        e,
+                        &format!("listing s3://{}/{root}{prefix}", self.config.bucket),
+                        &self.target(),
+                        Missing::Bucket,
+                    )
+                })?;
+            for object in page.contents() {
+                let Some(relative) = object.key().and_then(|k| k.strip_prefix(&root)) else {
+                    continue;
+                };
+                // Skips "folder" markers some consoles create.
+                if relative.is_empty() || relative.ends_with('/') {
+                    continue;
+                }
+                objects.push(ObjectInfo {
+                    path: relative.to_string(),
+                    size: object.size().unwrap_or(0).max(0) as u64,
+                    modified_unix: object.last_modified().map(|t| t.secs()),
+                });
+            }
+            token = page.next_continuation_token().map(str::to_string);
+            if token.is_none() || page.is_truncated() != Some(true) {
+                break;
+            }
+        }
+        objects.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(objects)
+    }
+
+    async fn stat(&self, path: &str) -> Result<ObjectInfo> {
+        self.head(path).await
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        // S3 deletes missing keys silently; the contract says NotFound.
+        self.head(path).await?;
+        self.client()
+            .await
+            .delete_object()
+            .bucket(&self.config.bucket)
+            .key(self.full_key(path))
+            .send()
+            .await
+            .map_err(|e| {
+                map_sdk_error(
+                    e,
+                    &format!("deleting {}", self.uri(path)),
+                    &self.target(),
+                    Missing::Object,
+                )
+            })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_settings_are_normalised() {
+        let d = S3Destination::from_config(&json!({
+            "endpoint": "", "region": "", "bucket": "backups", "prefix": "/team/db/",
+            "access_key_id": "", "secret_access_key": "", "storage_class": ""
+        }))
+        .unwrap();
+        assert_eq!(d.config().region, DEFAULT_REGION);
+        assert_eq!(d.config().prefix, "team/db");
+        assert_eq!(d.config().endpoint, None);
+        assert_eq!(d.describe(), "s3://backups/team/db");
+        assert_eq!(d.uri("a/b"), "s3://backups/team/db/a/b");
+    }
+
+    #[test]
+    fn describe_names_a_custom_endpoint_but_no_secrets() {
+        let d = S3Destination::new(S3Config {
+            endpoint: Some("http://user:pw@127.0.0.1:9000/".into()),
+            bucket: "b".into(),
+            access_key_id: Some("AKIA".into()),
+            secret_access_key: Some("topsecret".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(d.describe(), "s3://b at http://127.0.0.1:9000");
+        assert!(!format!("{:?}", d.config()).contains("topsecret"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let bad = [
+            json!({"bucket": ""}),
+            json!({"bucket": "b", "endpoint": "ftp://x"}),
+            json!({"bucket": "b", "storage_class": "COLD"}),
+            json!({"bucket": "b", "access_key_id": "only-the-id"}),
+            json!({"bucket": "b", "prefix": "a/../b"}),
+            json!({"region": "eu-west-1"}),
+        ];
+        for config in bad {
+            assert!(
+                matches!(
+                    S3Destination::from_config(&config),
+                    Err(AdapterError::InvalidConfig(_))
+                ),
+                "{config}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_schema_marks_the_secret() {
+        let schema = S3Destination::schema();
+        let secret: Vec<_> = schema.iter().filter(|f| f.secret).map(|f| f.name).collect();
+        assert_eq!(secret, ["secret_access_key"]);
+    }
+}

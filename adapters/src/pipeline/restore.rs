@@ -1,0 +1,217 @@
+//! Reading a backup back: checksum first, then decrypt, decompress and hand the plain
+//! dump to the source's restore tool (or, verifying, count it and throw it away).
+
+use super::compress::decompress;
+use super::encrypt::{Decryption, open};
+use super::hash::{SharedTally, TallyReader, tally};
+use super::manifest::{self, Manifest};
+use super::progress::{ProgressFn, Reporter, Stage};
+use crate::error::{AdapterError, Result};
+use crate::traits::{ByteStream, Destination, Source};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
+use tokio_util::sync::CancellationToken;
+
+pub async fn read_manifest(destination: &dyn Destination, object: &str) -> Result<Manifest> {
+    let key = manifest::key_for(object);
+    let bytes = destination
+        .get(&key, manifest::MAX_LEN)
+        .await
+        .map_err(|e| match e {
+            AdapterError::NotFound(_) => AdapterError::NotFound(format!(
+                "{key}: the backup's manifest is missing, so its checksum cannot be checked \
+             (`bulwark decrypt` can still open the object by hand)"
+            )),
+            other => other,
+        })?;
+    Manifest::from_json(&bytes)
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReadReport {
+    pub object: String,
+    pub stored_bytes: u64,
+    pub raw_bytes: u64,
+    pub sha256: String,
+}
+
+/// Reads the stored object once and compares its SHA-256 with the manifest's.
+pub async fn check_checksum(
+    destination: &dyn Destination,
+    manifest: &Manifest,
+    cancel: &CancellationToken,
+    reporter: &mut Reporter,
+) -> Result<()> {
+    let stored = tally(true);
+    let mut reader = TallyReader::new(destination.read(&manifest.object).await?, stored.clone());
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(AdapterError::Cancelled),
+            n = reader.read(&mut buf) => n.map_err(|e| AdapterError::io(&manifest.object, e))?,
+        };
+        if n == 0 {
+            break;
+        }
+        reporter.tick(Stage::Checksum, 0, bytes(&stored));
+    }
+    compare(manifest, &stored)
+}
+
+fn compare(manifest: &Manifest, stored: &SharedTally) -> Result<()> {
+    let t = stored.lock().unwrap_or_else(|p| p.into_inner());
+    let actual = t.hex_digest().unwrap_or_default();
+    if actual != manifest.sha256 {
+        return Err(AdapterError::ChecksumMismatch {
+            expected: manifest.sha256.clone(),
+            actual,
+        });
+    }
+    if t.bytes != manifest.stored_bytes {
+        return Err(AdapterError::Corrupt(format!(
+            "the object has {} bytes, the manifest says {}",
+            t.bytes, manifest.stored_bytes
+        )));
+    }
+    Ok(())
+}
+
+fn bytes(t: &SharedTally) -> u64 {
+    t.lock().unwrap_or_else(|p| p.into_inner()).bytes
+}
+
+/// The plain dump of a stored object, with tallies of both sides. Decryption opens
+/// (and a wrong key fails) before this returns.
+async fn plain_stream(
+    destination: &dyn Destination,
+    manifest: &Manifest,
+    key: &Decryption,
+) -> Result<(ByteStream, SharedTally, SharedTally)> {
+    let stored = tally(true);
+    let raw = tally(false);
+    let reader: ByteStream = Box::pin(TallyReader::new(
+        destination.read(&manifest.object).await?,
+        stored.clone(),
+    ));
+    let decrypted = if manifest.encryption.kind == "none" {
+        reader
+    } else {
+        open(reader, key).await?
+    };
+    let plain = decompress(decrypted, manifest.compression);
+    Ok((Box::pin(TallyReader::new(plain, raw.clone())), stored, raw))
+}
+
+/// Full read without restoring: checksum, decryption, decompression, byte count.
+pub async fn verify(
+    destination: &dyn Destination,
+    object: &str,
+    key: &Decryption,
+    progress: Option<ProgressFn>,
+    cancel: &CancellationToken,
+) -> Result<ReadReport> {
+    let manifest = read_manifest(destination, object).await?;
+    let mut reporter = Reporter::new(progress, object);
+    let (mut plain, stored, raw) = plain_stream(destination, &manifest, key).await?;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(AdapterError::Cancelled),
+            n = plain.read(&mut buf) => n.map_err(|e| read_error(object, e))?,
+        };
+        if n == 0 {
+            break;
+        }
+        reporter.tick(Stage::Verifying, bytes(&raw), bytes(&stored));
+    }
+    compare(&manifest, &stored)?;
+    let raw_bytes = bytes(&raw);
+    if raw_bytes != manifest.raw_bytes {
+        return Err(AdapterError::Corrupt(format!(
+            "the backup decompresses to {raw_bytes} bytes, the manifest says {}",
+            manifest.raw_bytes
+        )));
+    }
+    reporter.emit(Stage::Done, raw_bytes, manifest.stored_bytes);
+    Ok(ReadReport {
+        object: object.to_string(),
+        stored_bytes: manifest.stored_bytes,
+        raw_bytes,
+        sha256: manifest.sha256,
+    })
+}
+
+/// Restores `object` into `database` of `source`: the checksum is checked in a first
+/// pass, the key when decryption opens, both before the source is touched.
+pub async fn restore(
+    destination: &dyn Destination,
+    object: &str,
+    key: &Decryption,
+    source: &dyn Source,
+    database: &str,
+    progress: Option<ProgressFn>,
+    cancel: &CancellationToken,
+) -> Result<ReadReport> {
+    let manifest = read_manifest(destination, object).await?;
+    if manifest.source.kind != source.kind() {
+        return Err(AdapterError::InvalidConfig(format!(
+            "this is a {} backup; it cannot be restored into a {} source",
+            manifest.source.kind,
+            source.kind()
+        )));
+    }
+    let mut reporter = Reporter::new(progress, database);
+    check_checksum(destination, &manifest, cancel, &mut reporter).await?;
+    let (plain, stored, raw) = plain_stream(destination, &manifest, key).await?;
+    let guarded: ByteStream = Box::pin(Cancellable {
+        inner: plain,
+        cancel: cancel.clone(),
+    });
+    reporter.emit(Stage::Restoring, 0, 0);
+    source.restore(database, guarded).await.map_err(|e| match e {
+        AdapterError::Io { context, source } => read_error(&context, source),
+        other => other,
+    })?;
+    // The object could have changed between the two passes: check again.
+    compare(&manifest, &stored)?;
+    let raw_bytes = bytes(&raw);
+    reporter.emit(Stage::Done, raw_bytes, manifest.stored_bytes);
+    Ok(ReadReport {
+        object: object.to_string(),
+        stored_bytes: manifest.stored_bytes,
+        raw_bytes,
+        sha256: manifest.sha256,
+    })
+}
+
+fn read_error(what: &str, e: std::io::Error) -> AdapterError {
+    match AdapterError::io(what, e) {
+        AdapterError::Io { context, source } => AdapterError::Corrupt(format!(
+            "{context}: {source} (damaged data, or the wrong decompression)"
+        )),
+        other => other,
+    }
+}
+
+/// Ends the stream with an error when the run is cancelled, which makes the restore
+/// tool fail instead of finishing on a truncated input.
+struct Cancellable {
+    inner: ByteStream,
+    cancel: CancellationToken,
+}
+
+impl AsyncRead for Cancellable {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.cancel.is_cancelled() {
+            return Poll::Ready(Err(AdapterError::Cancelled.into_io()));
+        }
+        self.inner.as_mut().poll_read(cx, buf)
+    }
+}
