@@ -14,9 +14,9 @@ step() { echo; echo "=== [$((SECONDS - T0))s] $*" >&2; }
 step "build tools"
 scripts/install-build-deps.sh
 
-step "test services (PostgreSQL, Chromium)"
+step "test services (PostgreSQL, MariaDB, S3, stock tools, Chromium)"
 scripts/test-services/stop.sh "$SERVICES_DIR" >/dev/null 2>&1 || true
-scripts/test-services/start.sh "$SERVICES_DIR" pg e2e
+scripts/test-services/start.sh "$SERVICES_DIR" pg mariadb s3s tools e2e
 trap 'scripts/test-services/stop.sh "$SERVICES_DIR"' EXIT
 # shellcheck disable=SC1091
 source "$SERVICES_DIR/services.env"

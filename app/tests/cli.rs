@@ -311,7 +311,7 @@ fn mariadb_and_sqlite_backups_are_readable_by_stock_tools() {
     );
     sh(&format!(
         "{my} -e \"create database {src}; create database {stock}; create table {src}.t (id int primary key, name varchar(64), data blob) \
-         character set utf8mb4; insert into {src}.t select seq, concat('row ', seq, ' ✓'), unhex(md5(seq)) from seq_1_to_4000;\""
+         character set utf8mb4; use {src}; insert into t select seq, concat('row ', seq, ' ✓'), unhex(md5(seq)) from seq_1_to_4000;\""
     ));
     let m = manifest(&ok(&bulwark(&[
         "backup",

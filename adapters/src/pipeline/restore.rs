@@ -25,7 +25,11 @@ pub async fn read_manifest(destination: &dyn Destination, object: &str) -> Resul
             )),
             other => other,
         })?;
-    Manifest::from_json(&bytes)
+    let mut manifest = Manifest::from_json(&bytes)?;
+    // The manifest names the object relative to the root it was written under; the
+    // caller may have opened the same folder at a different root (a CLI object URL).
+    manifest.object = object.to_string();
+    Ok(manifest)
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -18,7 +18,8 @@ const MAINTENANCE_DB: &str = "postgres";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PgFormat {
-    /// `pg_dump -Fc`: compressed, restored with `pg_restore`.
+    /// `pg_dump -Fc -Z0`: the custom archive, restored with `pg_restore`. pg_dump's own
+    /// compression is off because the pipeline compresses (better, and only once).
     Custom,
     /// Plain SQL without `CREATE DATABASE`, restored with `psql`.
     Plain,
@@ -194,7 +195,7 @@ impl Source for PostgresSource {
 
     async fn dump(&self, database: &str) -> Result<ByteStream> {
         let tool = match self.format {
-            PgFormat::Custom => self.connected("pg_dump").arg("-Fc"),
+            PgFormat::Custom => self.connected("pg_dump").args(["-Fc", "-Z0"]),
             // No CREATE DATABASE and no owners, so it restores into any name as any user.
             PgFormat::Plain => self.connected("pg_dump").args(["-Fp", "--no-owner"]),
         };

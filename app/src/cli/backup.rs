@@ -41,6 +41,13 @@ pub async fn run(args: Args) -> Result<(), AdapterError> {
             })
         })
         .collect::<Result<Vec<_>, AdapterError>>()?;
+    // Fail before a long dump, not after it: every destination must be reachable.
+    for t in &targets {
+        t.destination
+            .test_connection()
+            .await
+            .map_err(|e| AdapterError::Other(format!("{}: {}", t.name, e.one_line())))?;
+    }
     source.test_connection().await?;
     let databases = if selection.is_empty() {
         source.list_databases().await?
