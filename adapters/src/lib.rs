@@ -7,6 +7,7 @@ pub mod error;
 pub mod locator;
 pub mod pipeline;
 pub mod process;
+pub mod registry;
 pub mod schema;
 pub mod source;
 pub mod traits;

@@ -482,3 +482,120 @@ fn s3_round_trip_and_errors_are_specific() {
     ok(&aws(&["verify", "--from", &object_url, "-q"]));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Files under `dir`, relative, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Starts a backup of `db` into `dest` and waits until its temporary file has grown,
+/// i.e. the run is really mid-stream.
+// The caller waits for the returned child.
+#[allow(clippy::zombie_processes)]
+fn start_backup_mid_stream(db: &str, dest: &Path) -> std::process::Child {
+    let mut child = Command::new(BIN)
+        .args([
+            "backup",
+            "--source",
+            db,
+            "--to",
+            &format!("file://{}", dest.display()),
+            "--compression",
+            "none",
+            "-q",
+        ])
+        .env("BULWARK_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let grown = files(dest).iter().any(|f| {
+            f.contains(".partial-")
+                && std::fs::metadata(dest.join(f))
+                    .map(|m| m.len() > 2 << 20)
+                    .unwrap_or(false)
+        });
+        if grown {
+            return child;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("the backup never got going: {:?}", files(dest));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn killed_or_interrupted_runs_commit_nothing() {
+    let Some(url) = require("TEST_PG_URL") else { return };
+    let (base, _) = pg_base(&url);
+    let dir = work("kill");
+    let db = format!("cli_big_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    sh(&format!("psql -q '{url}' -c 'create database {db}'"));
+    // ~150 MB of incompressible-ish rows, so the dump takes a few seconds.
+    sh(&format!(
+        "psql -q '{base}/{db}' -c \"create table t as select i, md5(i::text) || md5((i*3)::text) || md5((i*7)::text) as a \
+         from generate_series(1, 1500000) i\""
+    ));
+
+    // SIGTERM: the run cancels, aborts its upload and says so; nothing is left at all.
+    let dest = dir.join("term");
+    std::fs::create_dir_all(&dest).unwrap();
+    let child = start_backup_mid_stream(&format!("{base}/{db}"), &dest);
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: cancelled"));
+    assert!(
+        out.stdout.is_empty(),
+        "no manifest is printed for a cancelled run"
+    );
+    assert_eq!(files(&dest), Vec::<String>::new());
+
+    // SIGKILL: no chance to clean up, yet nothing looks like a finished backup: no
+    // object under its final name and no manifest, only the marked temporary file.
+    let dest = dir.join("kill");
+    std::fs::create_dir_all(&dest).unwrap();
+    let mut child = start_backup_mid_stream(&format!("{base}/{db}"), &dest);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = files(&dest);
+    assert!(!left.is_empty());
+    for f in &left {
+        let name = f.rsplit('/').next().unwrap();
+        assert!(
+            name.starts_with('.') && name.contains(".partial-"),
+            "unexpected file {f}"
+        );
+        assert!(!f.ends_with(".manifest.json"));
+    }
+    // pg_dump does not outlive its parent's death by much (it gets EPIPE).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    sh(&format!("psql -q '{url}' -c 'drop database {db} with (force)'"));
+    std::fs::remove_dir_all(dir).ok();
+}

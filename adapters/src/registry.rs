@@ -1,0 +1,170 @@
+//! The adapter registry: each adapter id maps to its constructor and its config schema.
+//! Adding an adapter is one module plus one entry here; the console renders its form
+//! from the schema, so no UI code is written per adapter.
+
+use crate::destination::{LocalDestination, S3Destination};
+use crate::error::{AdapterError, Result};
+use crate::schema::ConfigField;
+use crate::source::{MysqlSource, PostgresSource, SqliteSource};
+use crate::traits::{Destination, Source};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Source,
+    Destination,
+    Notification,
+}
+
+type Build<T> = fn(&Value) -> Result<Arc<T>>;
+
+enum Constructor {
+    Source(Build<dyn Source>),
+    Destination(Build<dyn Destination>),
+}
+
+pub struct AdapterInfo {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub schema: fn() -> Vec<ConfigField>,
+    build: Constructor,
+}
+
+impl AdapterInfo {
+    pub fn kind(&self) -> Kind {
+        match self.build {
+            Constructor::Source(_) => Kind::Source,
+            Constructor::Destination(_) => Kind::Destination,
+        }
+    }
+}
+
+fn arc_source<T: Source + 'static>(r: Result<T>) -> Result<Arc<dyn Source>> {
+    r.map(|s| Arc::new(s) as Arc<dyn Source>)
+}
+
+fn arc_destination<T: Destination + 'static>(r: Result<T>) -> Result<Arc<dyn Destination>> {
+    r.map(|d| Arc::new(d) as Arc<dyn Destination>)
+}
+
+pub static ADAPTERS: &[AdapterInfo] = &[
+    AdapterInfo {
+        id: "postgres",
+        label: "PostgreSQL",
+        schema: PostgresSource::schema,
+        build: Constructor::Source(|c| arc_source(PostgresSource::from_config(c))),
+    },
+    AdapterInfo {
+        id: "mysql",
+        label: "MySQL / MariaDB",
+        schema: MysqlSource::schema,
+        build: Constructor::Source(|c| arc_source(MysqlSource::from_config(c))),
+    },
+    AdapterInfo {
+        id: "sqlite",
+        label: "SQLite",
+        schema: SqliteSource::schema,
+        build: Constructor::Source(|c| arc_source(SqliteSource::from_config(c))),
+    },
+    AdapterInfo {
+        id: "local",
+        label: "Local directory",
+        schema: LocalDestination::schema,
+        build: Constructor::Destination(|c| arc_destination(LocalDestination::from_config(c))),
+    },
+    AdapterInfo {
+        id: "s3",
+        label: "Amazon S3 and S3-compatible",
+        schema: S3Destination::schema,
+        build: Constructor::Destination(|c| arc_destination(S3Destination::from_config(c))),
+    },
+];
+
+pub fn find(id: &str) -> Option<&'static AdapterInfo> {
+    ADAPTERS.iter().find(|a| a.id == id)
+}
+
+pub fn of_kind(kind: Kind) -> impl Iterator<Item = &'static AdapterInfo> {
+    ADAPTERS.iter().filter(move |a| a.kind() == kind)
+}
+
+fn unknown(id: &str, kind: Kind) -> AdapterError {
+    let known: Vec<&str> = of_kind(kind).map(|a| a.id).collect();
+    AdapterError::InvalidConfig(
+        format!("unknown {kind:?} adapter `{id}` (known: {})", known.join(", ")).to_lowercase(),
+    )
+}
+
+pub fn source(id: &str, config: &Value) -> Result<Arc<dyn Source>> {
+    match find(id).map(|a| &a.build) {
+        Some(Constructor::Source(build)) => build(config),
+        _ => Err(unknown(id, Kind::Source)),
+    }
+}
+
+pub fn destination(id: &str, config: &Value) -> Result<Arc<dyn Destination>> {
+    match find(id).map(|a| &a.build) {
+        Some(Constructor::Destination(build)) => build(config),
+        _ => Err(unknown(id, Kind::Destination)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::FieldType;
+    use serde_json::json;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_schemas_well_formed() {
+        let mut ids = HashSet::new();
+        for a in ADAPTERS {
+            assert!(ids.insert(a.id), "duplicate id {}", a.id);
+            let schema = (a.schema)();
+            let mut names = HashSet::new();
+            for f in &schema {
+                assert!(names.insert(f.name), "{}: duplicate field {}", a.id, f.name);
+                assert!(!f.label.is_empty(), "{}.{} has no label", a.id, f.name);
+                if f.field_type == FieldType::Password {
+                    assert!(f.secret, "{}.{} is a password but not secret", a.id, f.name);
+                }
+                if f.field_type == FieldType::Select {
+                    assert!(
+                        !f.options.is_empty(),
+                        "{}.{} select without options",
+                        a.id,
+                        f.name
+                    );
+                }
+                if f.name.contains("password") || f.name.contains("secret") {
+                    assert!(f.secret, "{}.{} looks secret but is not marked so", a.id, f.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn constructors_build_from_config_and_refuse_bad_ones() {
+        let pg = source("postgres", &json!({"host": "db.example", "username": "backup"})).unwrap();
+        assert_eq!(pg.kind(), "postgres");
+        let local = destination("local", &json!({"path": "/var/backups"})).unwrap();
+        assert_eq!(local.kind(), "local");
+        let s3 = destination("s3", &json!({"bucket": "b", "region": "eu-west-1"})).unwrap();
+        assert!(s3.describe().contains("s3://b"));
+        assert!(destination("local", &json!({"path": "relative"})).is_err());
+        assert!(
+            source("local", &json!({}))
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("unknown source adapter")
+        );
+        assert!(destination("ftp", &json!({})).is_err());
+        assert_eq!(of_kind(Kind::Source).count(), 3);
+        assert_eq!(of_kind(Kind::Destination).count(), 2);
+    }
+}
