@@ -429,6 +429,10 @@ struct S3Fixture {
     baseline: Vec<String>,
 }
 
+/// s3s-fs names pending uploads without their bucket, so tests that check for leftovers
+/// in its root take turns.
+static S3S_UPLOADS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn s3s_upload_files(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .map(|entries| {
@@ -444,7 +448,11 @@ fn s3s_upload_files(root: &Path) -> Vec<String> {
 
 impl S3Fixture {
     async fn new(endpoint: &str) -> Self {
-        let config = S3Config {
+        Self::with(endpoint, |_| {}).await
+    }
+
+    async fn with(endpoint: &str, tweak: impl FnOnce(&mut S3Config)) -> Self {
+        let mut config = S3Config {
             endpoint: Some(endpoint.to_string()),
             bucket: format!(
                 "bulwark-dest-{}",
@@ -457,6 +465,7 @@ impl S3Fixture {
             min_part_size: Some(TEST_PART_SIZE),
             ..Default::default()
         };
+        tweak(&mut config);
         let dest = S3Destination::new(config.clone()).expect("S3 config");
         dest.create_bucket().await.expect("create bucket");
         let s3s_root = std::env::var("TEST_S3S_ROOT")
@@ -569,6 +578,7 @@ async fn s3_destination_behaves() {
     let Some(endpoint) = service_env("TEST_S3S_ENDPOINT") else {
         return;
     };
+    let _turn = S3S_UPLOADS.lock().await;
     let fixture = S3Fixture::new(&endpoint).await;
     behaviour_suite(&fixture).await;
 
@@ -592,5 +602,91 @@ async fn s3_destination_behaves() {
         format!("s3://{}/nested/prefix at {endpoint}", fixture.config.bucket)
     );
     assert!(!described.contains(S3S_SECRET_KEY));
+    fixture.clean_up().await;
+}
+
+/// The S3 writer's temporary part files in `dir`.
+fn part_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn s3_large_parts_go_through_temporary_files() {
+    let Some(endpoint) = service_env("TEST_S3S_ENDPOINT") else {
+        return;
+    };
+    let _turn = S3S_UPLOADS.lock().await;
+    let temp = ScratchDir::new("dest-s3-parts");
+    let fixture = S3Fixture::with(&endpoint, |c| {
+        c.memory_part_limit = Some(MIB);
+        c.temp_dir = Some(temp.path().to_path_buf());
+    })
+    .await;
+    let dest = fixture.destination();
+    let none = Vec::<String>::new();
+
+    // Three full parts and a short one, each through a file; never more than two on disk.
+    let data = pseudo_random(17 * MIB + 4321, 5);
+    let mut writer = dest.writer("spill/big.bin").await.expect("writer");
+    let mut most = 0;
+    for chunk in uneven_chunks(&data) {
+        writer.write(chunk).await.expect("write chunk");
+        let files = part_files(temp.path());
+        assert!(
+            files.iter().all(|f| f.starts_with(".bulwark-s3-part-")),
+            "{files:?}"
+        );
+        most = most.max(files.len());
+    }
+    assert!((1..=2).contains(&most), "{most} part files at once");
+    assert_eq!(writer.commit().await.expect("commit").size, data.len() as u64);
+    assert!(read_all(dest, "spill/big.bin").await == data, "read back differs");
+    assert_eq!(part_files(temp.path()), none, "part files after commit");
+
+    // Smaller than one part: a single PutObject, from a file as well.
+    let small = pseudo_random(MIB + 1, 6);
+    assert_eq!(
+        write_chunks(dest, "spill/small.bin", &small).await.size,
+        small.len() as u64
+    );
+    assert!(read_all(dest, "spill/small.bin").await == small);
+    assert_eq!(part_files(temp.path()), none, "part files after a single put");
+
+    // Aborting mid-upload removes the part being filled and the one in flight.
+    let mut writer = dest.writer("spill/aborted.bin").await.expect("writer");
+    for chunk in uneven_chunks(&pseudo_random(2 * TEST_PART_SIZE + 1, 7)) {
+        writer.write(chunk).await.expect("write");
+    }
+    assert!(!part_files(temp.path()).is_empty(), "no part file while writing");
+    writer.abort().await.expect("abort");
+    assert_eq!(part_files(temp.path()), none, "part files after abort");
+    assert_err(
+        dest.stat("spill/aborted.bin").await,
+        is_not_found,
+        "stat after abort",
+    );
+    assert_eq!(
+        fixture.leftovers().await.unwrap_or_default(),
+        none,
+        "uploads after abort"
+    );
+
+    // Dropping mid-upload: the part being filled goes at once, the one in flight with
+    // the background abort.
+    let mut writer = dest.writer("spill/dropped.bin").await.expect("writer");
+    for chunk in uneven_chunks(&pseudo_random(2 * TEST_PART_SIZE + 1, 8)) {
+        writer.write(chunk).await.expect("write");
+    }
+    drop(writer);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !part_files(temp.path()).is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(part_files(temp.path()), none, "part files after drop");
     fixture.clean_up().await;
 }

@@ -1,7 +1,7 @@
 // Starts a real `bulwark serve` on a free port with a fresh data folder, and stops it
 // with SIGTERM (checking that it shuts down cleanly).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -59,8 +59,9 @@ export async function startServer(extraEnv = {}) {
       const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 10_000))]);
       if (result === null) {
         child.kill('SIGKILL');
-        throw new Error('bulwark did not stop within 10 s of SIGTERM');
+        throw new Error(`bulwark did not stop within 10 s of SIGTERM; see ${logPath}`);
       }
+      if (result.code === 0) rmSync(dataDir, { recursive: true, force: true });
       return result;
     },
   };

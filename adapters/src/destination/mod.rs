@@ -7,6 +7,7 @@ mod local_writer;
 pub mod s3;
 mod s3_client;
 mod s3_error;
+mod s3_part_buffer;
 mod s3_writer;
 
 pub use keys::{validate_key, validate_prefix};

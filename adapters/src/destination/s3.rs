@@ -3,6 +3,7 @@
 use super::keys::{validate_key, validate_prefix};
 use super::s3_client::{ClientSettings, ObjectRef, default_chain_client, static_client};
 use super::s3_error::{Missing, Target, map_sdk_error};
+use super::s3_part_buffer::{DEFAULT_MEMORY_PART_LIMIT, SpillPolicy};
 use super::s3_writer::{DEFAULT_FIRST_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, S3Writer};
 use crate::error::{AdapterError, Result};
 use crate::schema::{ConfigField, FieldType};
@@ -12,6 +13,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::StorageClass;
 use serde::Deserialize;
+use std::path::PathBuf;
 use tokio::sync::OnceCell;
 
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -45,6 +47,11 @@ pub struct S3Config {
     /// The size of the first multipart parts; `None` for the production schedule
     /// (see `part_size`). At least 5 MiB; tests lower it to exercise several parts.
     pub min_part_size: Option<usize>,
+    /// Parts up to this many bytes are buffered in memory, larger ones in a temporary file;
+    /// `None` for 16 MiB. Tests lower it to exercise the file path.
+    pub memory_part_limit: Option<usize>,
+    /// Where those temporary files go; `None` for the system's temporary directory.
+    pub temp_dir: Option<PathBuf>,
 }
 
 impl Default for S3Config {
@@ -59,6 +66,8 @@ impl Default for S3Config {
             secret_access_key: None,
             storage_class: None,
             min_part_size: None,
+            memory_part_limit: None,
+            temp_dir: None,
         }
     }
 }
@@ -78,6 +87,8 @@ impl std::fmt::Debug for S3Config {
             )
             .field("storage_class", &self.storage_class)
             .field("min_part_size", &self.min_part_size)
+            .field("memory_part_limit", &self.memory_part_limit)
+            .field("temp_dir", &self.temp_dir)
             .finish()
     }
 }
@@ -147,7 +158,7 @@ impl S3Destination {
             access_key_id: non_empty(form.access_key_id),
             secret_access_key: non_empty(form.secret_access_key),
             storage_class: non_empty(form.storage_class),
-            min_part_size: None,
+            ..S3Config::default()
         })
     }
 
@@ -388,7 +399,11 @@ impl Destination for S3Destination {
             storage_class: self.storage_class.clone(),
         };
         let first_part = self.config.min_part_size.unwrap_or(DEFAULT_FIRST_PART_SIZE);
-        Ok(Box::new(S3Writer::new(object, first_part)))
+        let spill = SpillPolicy {
+            memory_limit: self.config.memory_part_limit.unwrap_or(DEFAULT_MEMORY_PART_LIMIT),
+            dir: self.config.temp_dir.clone().unwrap_or_else(std::env::temp_dir),
+        };
+        Ok(Box::new(S3Writer::new(object, first_part, spill)))
     }
 
     async fn read(&self, path: &str) -> Result<ByteStream> {

@@ -1,5 +1,7 @@
-//! Streams one object to S3 as a multipart upload, one part in memory while the previous
-//! one uploads. Objects smaller than the first part go up in a single PutObject.
+//! Streams one object to S3 as a multipart upload, one part filling while the previous one
+//! uploads. Objects smaller than the first part go up in a single PutObject. Parts above
+//! a size limit fill a temporary file instead of memory (see `s3_part_buffer`), so memory
+//! stays bounded and disk use is at most two parts.
 //!
 //! Integrity in transit: the SDK's default CRC32 checksum travels with every part and the
 //! store verifies it. No checksum algorithm is declared on the upload itself, which some
@@ -12,10 +14,10 @@
 
 use super::s3_client::ObjectRef;
 use super::s3_error::{Missing, map_sdk_error};
+use super::s3_part_buffer::{Part, PartBuffer, SpillPolicy};
 use crate::error::{AdapterError, Result};
 use crate::traits::{DestinationWriter, ObjectInfo};
 use async_trait::async_trait;
-use aws_sdk_s3::primitives::ByteStream as Body;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use bytes::Bytes;
 use std::sync::Arc;
@@ -48,9 +50,10 @@ pub(super) fn part_size_from(first: usize, part_number: u32) -> usize {
 pub(super) struct S3Writer {
     object: Arc<ObjectRef>,
     first_part_size: usize,
+    spill: SpillPolicy,
     /// The part being filled. It is sent only once more data arrives, so the last part
     /// is never empty and part 10,000 can be refused before it is exceeded.
-    buffer: Vec<u8>,
+    buffer: PartBuffer,
     size: u64,
     /// Set once the multipart upload is created; cleared when completed or aborted.
     upload_id: Option<String>,
@@ -61,34 +64,18 @@ pub(super) struct S3Writer {
 }
 
 impl S3Writer {
-    pub(super) fn new(object: ObjectRef, first_part_size: usize) -> Self {
+    pub(super) fn new(object: ObjectRef, first_part_size: usize, spill: SpillPolicy) -> Self {
         S3Writer {
             object: Arc::new(object),
             first_part_size,
-            buffer: Vec::new(),
+            buffer: PartBuffer::new(part_size_from(first_part_size, 1), &spill),
+            spill,
             size: 0,
             upload_id: None,
             part_number: 1,
             done: Vec::new(),
             in_flight: None,
         }
-    }
-
-    fn current_part_size(&self) -> usize {
-        part_size_from(self.first_part_size, self.part_number)
-    }
-
-    fn append(&mut self, data: &[u8]) {
-        let needed = self.buffer.len() + data.len();
-        if needed > self.buffer.capacity() {
-            // Grow by doubling, but never past the part size.
-            let target = needed
-                .max(self.buffer.capacity() * 2)
-                .min(self.current_part_size());
-            self.buffer.reserve_exact(target - self.buffer.len());
-        }
-        self.buffer.extend_from_slice(data);
-        self.size += data.len() as u64;
     }
 
     async fn upload_id(&mut self) -> Result<String> {
@@ -125,11 +112,17 @@ impl S3Writer {
         }
         let upload_id = self.upload_id().await?;
         self.wait_in_flight().await?;
-        let body = Bytes::from(std::mem::take(&mut self.buffer));
-        let task = upload_part(self.object.clone(), upload_id, self.part_number, body);
+        let part = self.take_buffer(self.part_number + 1).finish().await?;
+        let task = upload_part(self.object.clone(), upload_id, self.part_number, part);
         self.in_flight = Some(tokio::spawn(task));
         self.part_number += 1;
         Ok(())
+    }
+
+    /// The filled buffer, replaced by an empty one for part `next`.
+    fn take_buffer(&mut self, next: u32) -> PartBuffer {
+        let empty = PartBuffer::new(part_size_from(self.first_part_size, next), &self.spill);
+        std::mem::replace(&mut self.buffer, empty)
     }
 
     async fn wait_in_flight(&mut self) -> Result<()> {
@@ -146,24 +139,26 @@ impl S3Writer {
         let o = self.object.clone();
         match self.upload_id.clone() {
             None => {
-                let body = Bytes::from(std::mem::take(&mut self.buffer));
+                let Part { body, len, file } = self.take_buffer(1).finish().await?;
                 let mut request = o
                     .client
                     .put_object()
                     .bucket(&o.bucket)
                     .key(&o.key)
-                    .body(Body::from(body));
+                    .content_length(len as i64)
+                    .body(body);
                 if let Some(class) = &o.storage_class {
                     request = request.storage_class(class.clone());
                 }
                 request.send().await.map_err(|e| {
                     map_sdk_error(e, &format!("uploading {}", o.uri()), &o.target(), Missing::Object)
                 })?;
+                drop(file);
             }
             Some(upload_id) => {
                 self.wait_in_flight().await?;
-                let body = Bytes::from(std::mem::take(&mut self.buffer));
-                let last = upload_part(o.clone(), upload_id.clone(), self.part_number, body).await?;
+                let part = self.take_buffer(self.part_number + 1).finish().await?;
+                let last = upload_part(o.clone(), upload_id.clone(), self.part_number, part).await?;
                 self.done.push(last);
                 let parts = CompletedMultipartUpload::builder()
                     .set_parts(Some(self.done.clone()))
@@ -228,8 +223,9 @@ async fn upload_part(
     object: Arc<ObjectRef>,
     upload_id: String,
     number: u32,
-    body: Bytes,
+    part: Part,
 ) -> Result<CompletedPart> {
+    let Part { body, len, file } = part;
     let o = &object;
     let output = o
         .client
@@ -238,7 +234,8 @@ async fn upload_part(
         .key(&o.key)
         .upload_id(upload_id)
         .part_number(number as i32)
-        .body(Body::from(body))
+        .content_length(len as i64)
+        .body(body)
         .send()
         .await
         .map_err(|e| {
@@ -249,6 +246,8 @@ async fn upload_part(
                 Missing::Object,
             )
         })?;
+    // Gone as soon as the store has the part; a cancelled task drops it too.
+    drop(file);
     Ok(CompletedPart::builder()
         .part_number(number as i32)
         .set_e_tag(output.e_tag)
@@ -289,13 +288,14 @@ impl DestinationWriter for S3Writer {
     async fn write(&mut self, chunk: Bytes) -> Result<()> {
         let mut rest = &chunk[..];
         while !rest.is_empty() {
-            let room = self.current_part_size() - self.buffer.len();
+            let room = self.buffer.room();
             if room == 0 {
                 self.send_part().await?;
                 continue;
             }
             let (now, later) = rest.split_at(room.min(rest.len()));
-            self.append(now);
+            self.buffer.append(now).await?;
+            self.size += now.len() as u64;
             rest = later;
         }
         Ok(())
