@@ -8,6 +8,7 @@ pub mod locator;
 pub mod pipeline;
 pub mod process;
 pub mod registry;
+pub mod retention;
 pub mod schema;
 pub mod source;
 pub mod traits;

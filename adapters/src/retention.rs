@@ -116,7 +116,9 @@ pub fn decide(
     }
 
     // Indices of the backups the rules judge, newest first.
-    let mut ranked: Vec<usize> = (0..backups.len()).filter(|&i| backups[i].created_at <= now).collect();
+    let mut ranked: Vec<usize> = (0..backups.len())
+        .filter(|&i| backups[i].created_at <= now)
+        .collect();
     ranked.sort_by(|&a, &b| {
         let (a, b) = (&backups[a], &backups[b]);
         b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id))
@@ -129,7 +131,13 @@ pub fn decide(
             }
         }
         Policy::KeepLast { count } => keep_newest(&ranked, *count, &mut reasons),
-        Policy::Gfs { daily, weekly, monthly, yearly, keep_last } => {
+        Policy::Gfs {
+            daily,
+            weekly,
+            monthly,
+            yearly,
+            keep_last,
+        } => {
             keep_newest(&ranked, *keep_last, &mut reasons);
             let rules = [
                 (Period::Daily, *daily),
@@ -157,7 +165,11 @@ pub fn decide(
             if !keep {
                 why.push(delete_reason(policy));
             }
-            Decision { id: backup.id.clone(), keep, reasons: why }
+            Decision {
+                id: backup.id.clone(),
+                keep,
+                reasons: why,
+            }
         })
         .collect()
 }

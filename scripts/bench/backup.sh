@@ -37,7 +37,7 @@ for mb in $SIZES; do
     psql -q "$BASE/$db" -c "insert into t select i, md5(i::text), md5((i * 7)::text),
         repeat(md5((i % 1000)::text) || ' ', 7) from generate_series(1, $rows) i"
   fi
-  rm -f "$DIR/out"/*
+  rm -rf "$DIR/out"/*
   # Same dump tool and format as Bulwark's PostgreSQL source (custom format, no pg_dump
   # compression), so the comparison is the pipeline alone.
   pipe=$(scripts/bench/measure.py "pipe $mb MB" \
