@@ -3,12 +3,12 @@
 # age → local directory) against the shell pipe `pg_dump | zstd -3 | age -r …` on the same
 # PostgreSQL databases, in the same run, at two sizes. Prints the figures and a summary;
 # writes them to $BENCH_DIR/results.json.
-#   BENCH_SIZES_MB  dump sizes to generate (default "200 1200")
+#   BENCH_SIZES_MB  dump sizes to generate (default "200 2000")
 #   BENCH_DIR       work folder (default /tmp/bulwark-bench; databases are kept for reruns)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/bulwark-target}
-SIZES=${BENCH_SIZES_MB:-"200 1200"}
+SIZES=${BENCH_SIZES_MB:-"200 2000"}
 DIR=${BENCH_DIR:-/tmp/bulwark-bench}
 mkdir -p "$DIR/out"
 log() { echo "[bench] $*" >&2; }
@@ -43,8 +43,8 @@ for mb in $SIZES; do
   pipe=$(scripts/bench/measure.py "pipe $mb MB" \
     "pg_dump -Fc -Z0 -d '$BASE/$db' | zstd -3 -q | age -r $PUB > '$DIR/out/pipe.dump.zst.age'")
   rm -rf "$DIR/out"/*
-  bw=$(scripts/bench/measure.py "bulwark $mb MB" -- "$BIN" backup --source "$BASE/$db" \
-    --to "file://$DIR/out" --recipient "$PUB" --compression zstd --level 3 --quiet)
+  bw=$(scripts/bench/measure.py "bulwark $mb MB" \
+    "'$BIN' backup --source '$BASE/$db' --to 'file://$DIR/out' --recipient $PUB --compression zstd --level 3 --quiet > /dev/null")
   manifest=$(find "$DIR/out" -name '*.manifest.json' | head -1)
   raw=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['raw_bytes'])" "$manifest")
   results+=("{\"size_mb\": $mb, \"raw_bytes\": $raw, \"pipe\": $pipe, \"bulwark\": $bw}")

@@ -113,17 +113,27 @@ pub async fn backup(
         let mut buf = BytesMut::with_capacity(CHUNK);
         loop {
             buf.reserve(CHUNK);
-            match packed.read_buf(&mut buf).await {
-                Ok(0) => return,
-                Ok(_) => {
-                    if tx.send(Ok(buf.split().freeze())).await.is_err() {
-                        return; // the receiver gave up; dropping `packed` stops the dump
+            // Gather at least half a chunk per message: a compressor emits small pieces,
+            // and every message costs a channel hop, an age push and a write per destination.
+            let mut eof = false;
+            while buf.len() < CHUNK / 2 {
+                match packed.read_buf(&mut buf).await {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        return;
                     }
                 }
-                Err(e) => {
-                    let _ = tx.send(Err(e)).await;
-                    return;
-                }
+            }
+            if !buf.is_empty() && tx.send(Ok(buf.split().freeze())).await.is_err() {
+                return; // the receiver gave up; dropping `packed` stops the dump
+            }
+            if eof {
+                return;
             }
         }
     });
