@@ -11,5 +11,7 @@ pub mod permissions;
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod signals;
 
 pub use app::App;
