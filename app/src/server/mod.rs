@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod password;
 pub mod rate_limit;
 pub mod router;
+pub mod secrets;
 pub mod session;
 pub mod startup;
 pub mod state;

@@ -1,0 +1,107 @@
+//! Adapter configs at rest: the whole config sealed with the master key, beside
+//! metadata that is safe to show (secret fields only say whether they are set).
+
+use super::error::{Result, ServerError};
+use super::master_key::MasterKey;
+use adapters::ConfigField;
+use serde_json::{Map, Value};
+
+/// What the console shows for a secret field that has a value.
+pub const SET: &str = "set";
+
+/// Seals `config` and derives the metadata the browser may see.
+pub fn seal(key: &MasterKey, schema: &[ConfigField], config: &Value) -> (String, Value) {
+    let sealed = key.seal(config.to_string().as_bytes());
+    (sealed, public_view(schema, config))
+}
+
+pub fn open(key: &MasterKey, sealed: &str) -> Result<Value> {
+    let bytes = key.open(sealed)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ServerError::MasterKey(format!("a stored adapter config is not valid JSON: {e}")))
+}
+
+/// The config with every secret replaced by `"set"` (or removed when empty).
+pub fn public_view(schema: &[ConfigField], config: &Value) -> Value {
+    let mut out = Map::new();
+    if let Some(object) = config.as_object() {
+        for (name, value) in object {
+            let secret = schema.iter().any(|f| f.name == name && f.secret);
+            match (secret, present(value)) {
+                (true, true) => {
+                    out.insert(name.clone(), Value::String(SET.into()));
+                }
+                (true, false) => {}
+                (false, _) => {
+                    out.insert(name.clone(), value.clone());
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Applies an edit from the console: a secret field left empty (or still `"set"`) keeps
+/// its stored value, so secrets never have to travel back to the browser.
+pub fn merge_edit(schema: &[ConfigField], stored: &Value, edit: &Value) -> Value {
+    let mut out = edit.as_object().cloned().unwrap_or_default();
+    for field in schema.iter().filter(|f| f.secret) {
+        let edited = out.get(field.name).filter(|v| present(v) && v.as_str() != Some(SET));
+        if edited.is_none() {
+            match stored.get(field.name).filter(|v| present(v)) {
+                Some(old) => {
+                    out.insert(field.name.to_string(), old.clone());
+                }
+                None => {
+                    out.remove(field.name);
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn present(v: &Value) -> bool {
+    !(v.is_null() || v.as_str() == Some(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use adapters::FieldType;
+    use serde_json::json;
+
+    fn schema() -> Vec<ConfigField> {
+        vec![
+            ConfigField::new("host", "Host", FieldType::Text),
+            ConfigField::new("password", "Password", FieldType::Password),
+            ConfigField::new("token", "Token", FieldType::Text).secret(),
+        ]
+    }
+
+    fn key() -> MasterKey {
+        MasterKey::from_hex(&super::super::master_key::generate_hex()).unwrap()
+    }
+
+    #[test]
+    fn secrets_never_reach_the_public_view() {
+        let k = key();
+        let config = json!({"host": "db", "password": "hunter2hunter2", "token": ""});
+        let (sealed, public) = seal(&k, &schema(), &config);
+        assert_eq!(public, json!({"host": "db", "password": "set"}));
+        assert!(!sealed.contains("hunter2"));
+        assert_eq!(open(&k, &sealed).unwrap(), config);
+    }
+
+    #[test]
+    fn edits_keep_untouched_secrets_and_replace_new_ones() {
+        let stored = json!({"host": "db", "password": "old secret", "token": "tok"});
+        let kept = merge_edit(&schema(), &stored, &json!({"host": "db2", "password": "", "token": "set"}));
+        assert_eq!(kept, json!({"host": "db2", "password": "old secret", "token": "tok"}));
+        let replaced = merge_edit(&schema(), &stored, &json!({"host": "db", "password": "new secret"}));
+        assert_eq!(replaced["password"], "new secret");
+        assert_eq!(replaced["token"], "tok");
+        let none = merge_edit(&schema(), &json!({}), &json!({"host": "h", "password": ""}));
+        assert_eq!(none, json!({"host": "h"}));
+    }
+}
