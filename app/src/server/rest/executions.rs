@@ -1,0 +1,96 @@
+//! `GET /api/v1/executions` and `GET /api/v1/executions/{id}`.
+
+use super::auth::Caller;
+use super::error::{RestError, RestResult};
+use crate::api::error::ApiError;
+use crate::permissions::Permission;
+use crate::server::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use entity::{execution, execution_log};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const MAX_PAGE: u64 = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub job_id: Option<i64>,
+    pub status: Option<String>,
+    /// Rows with an id below this (keyset pagination: pass the last id of a page).
+    pub before: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+fn summary(e: &execution::Model) -> Value {
+    json!({
+        "id": e.id,
+        "job_id": e.job_id,
+        "kind": e.kind,
+        "status": e.status,
+        "trigger": e.trigger,
+        "created_at": e.created_at,
+        "started_at": e.started_at,
+        "finished_at": e.finished_at,
+        "raw_bytes": e.raw_bytes,
+        "stored_bytes": e.stored_bytes,
+        "checksum_sha256": e.checksum_sha256,
+        "error": e.error,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> RestResult<Json<Value>> {
+    caller.require(Permission::ExecutionsRead)?;
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let mut find = execution::Entity::find().order_by_desc(execution::Column::Id);
+    if let Some(job) = q.job_id {
+        find = find.filter(execution::Column::JobId.eq(job));
+    }
+    if let Some(status) = &q.status {
+        let status: entity::enums::ExecutionStatus = serde_json::from_value(json!(status))
+            .map_err(|_| RestError(ApiError::Invalid(format!("unknown status `{status}`"))))?;
+        find = find.filter(execution::Column::Status.eq(status));
+    }
+    if let Some(before) = q.before {
+        find = find.filter(execution::Column::Id.lt(before));
+    }
+    let rows = find.limit(limit).all(&state.db).await?;
+    let next = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(Json(json!({
+        "executions": rows.iter().map(summary).collect::<Vec<_>>(),
+        "next_before": next,
+    })))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> RestResult<Json<Value>> {
+    caller.require(Permission::ExecutionsRead)?;
+    let found = execution::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| RestError(ApiError::NotFound(format!("no execution {id}"))))?;
+    let log = execution_log::Entity::find()
+        .filter(execution_log::Column::ExecutionId.eq(id))
+        .order_by_asc(execution_log::Column::Seq)
+        .all(&state.db)
+        .await?;
+    let mut body = summary(&found);
+    body["destination_results"] = found.destination_results.clone();
+    body["metadata"] = found.metadata.clone();
+    body["log"] = json!(
+        log.iter()
+            .map(|l| json!({"seq": l.seq, "at": l.created_at, "level": l.level, "stage": l.stage, "message": l.message}))
+            .collect::<Vec<_>>()
+    );
+    Ok(Json(body))
+}
