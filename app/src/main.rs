@@ -94,10 +94,36 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Manage REST API keys (uses the same data directory or DATABASE_URL as the server).
+    #[command(name = "api-key", subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key and print it on stdout (shown once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated permissions (e.g. jobs:read,jobs:execute), or `all`.
+        #[arg(long)]
+        permissions: String,
+        /// Days until the key expires (default: never).
+        #[arg(long)]
+        expires_in: Option<i64>,
+    },
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() {
+    if let Err(e) = run().await {
+        // `{:#}` prints the whole chain of causes on one line.
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The server logs what it does; the tools only warnings, next to their own output.
     init_tracing(
@@ -111,6 +137,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => return serve(Config::from_env()?).await,
         Command::Migrate => return migrate(Config::from_env()?).await,
         Command::Keygen { output } => return cli::keygen::run(output.as_deref()),
+        Command::ApiKey(ApiKeyCommand::Create {
+            name,
+            permissions,
+            expires_in,
+        }) => return cli::api_key::create(Config::from_env()?, name, permissions, expires_in).await,
         Command::Backup {
             source,
             to,
@@ -185,15 +216,27 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let public_url = config.public_url.clone();
     let state = startup::prepare(config).await?;
+    state
+        .engine
+        .start()
+        .await
+        .context("cannot start the execution engine")?;
     let app = router::build(state.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(%listen, %public_url, version = env!("CARGO_PKG_VERSION"), "Bulwark console ready");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let engine = state.engine.clone();
+            async move {
+                shutdown_signal().await;
+                engine.begin_shutdown();
+            }
+        })
         .await
         .context("server stopped with an error")?;
+    state.engine.shutdown().await;
     state.db.close().await.ok();
     tracing::info!("stopped");
     Ok(())

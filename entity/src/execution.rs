@@ -33,6 +33,8 @@ pub struct Model {
     pub claimed_by: Option<String>,
     pub heartbeat_at: Option<DateTimeUtc>,
     pub cancel_requested: bool,
+    /// The cron tick a scheduled run was queued for; unique per job (see the migration).
+    pub scheduled_for: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,7 +46,7 @@ impl PostgresSource {
             ConfigField::new("format", "Dump format", FieldType::Select)
                 .options(&["custom", "plain"])
                 .default("custom")
-                .help("custom: compressed, restored with pg_restore; plain: SQL text, restored with psql"),
+                .help("custom: a pg_restore archive (Bulwark compresses it); plain: SQL text, restored with psql"),
             ConfigField::new(
                 "include_globals",
                 "Include roles and tablespaces",

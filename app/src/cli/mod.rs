@@ -1,6 +1,7 @@
 //! Command-line tools for scripts: backup, restore, verify, decrypt, keygen.
 //! They use the adapters directly and need no server or database.
 
+pub mod api_key;
 pub mod backup;
 pub mod decrypt;
 pub mod keygen;

@@ -26,6 +26,7 @@ pub fn build(state: AppState) -> Router {
     ];
     let mut router = Router::new()
         .route("/healthz", get(healthz))
+        .nest("/api/v1", super::rest::routes())
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

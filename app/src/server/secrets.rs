@@ -46,7 +46,9 @@ pub fn public_view(schema: &[ConfigField], config: &Value) -> Value {
 pub fn merge_edit(schema: &[ConfigField], stored: &Value, edit: &Value) -> Value {
     let mut out = edit.as_object().cloned().unwrap_or_default();
     for field in schema.iter().filter(|f| f.secret) {
-        let edited = out.get(field.name).filter(|v| present(v) && v.as_str() != Some(SET));
+        let edited = out
+            .get(field.name)
+            .filter(|v| present(v) && v.as_str() != Some(SET));
         if edited.is_none() {
             match stored.get(field.name).filter(|v| present(v)) {
                 Some(old) => {
@@ -96,9 +98,20 @@ mod tests {
     #[test]
     fn edits_keep_untouched_secrets_and_replace_new_ones() {
         let stored = json!({"host": "db", "password": "old secret", "token": "tok"});
-        let kept = merge_edit(&schema(), &stored, &json!({"host": "db2", "password": "", "token": "set"}));
-        assert_eq!(kept, json!({"host": "db2", "password": "old secret", "token": "tok"}));
-        let replaced = merge_edit(&schema(), &stored, &json!({"host": "db", "password": "new secret"}));
+        let kept = merge_edit(
+            &schema(),
+            &stored,
+            &json!({"host": "db2", "password": "", "token": "set"}),
+        );
+        assert_eq!(
+            kept,
+            json!({"host": "db2", "password": "old secret", "token": "tok"})
+        );
+        let replaced = merge_edit(
+            &schema(),
+            &stored,
+            &json!({"host": "db", "password": "new secret"}),
+        );
         assert_eq!(replaced["password"], "new secret");
         assert_eq!(replaced["token"], "tok");
         let none = merge_edit(&schema(), &json!({}), &json!({"host": "h", "password": ""}));

@@ -3,6 +3,7 @@
 use super::config::Config;
 use super::master_key::MasterKey;
 use super::rate_limit::{FailureLimiter, PER_ACCOUNT, PER_IP};
+use crate::engine::Engine;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub setup_lock: Arc<tokio::sync::Mutex<()>>,
     /// Latches once a user exists, to skip the "is setup needed?" query on every page.
     setup_done: Arc<AtomicBool>,
+    /// Queue, runner and scheduler; started by `bulwark serve` (tests start it themselves).
+    pub engine: Engine,
 }
 
 #[derive(Debug)]
@@ -36,6 +39,7 @@ impl AppState {
         leptos_options: LeptosOptions,
     ) -> Self {
         AppState {
+            engine: Engine::new(db.clone(), master_key.clone()),
             db,
             config: Arc::new(config),
             master_key,

@@ -1,0 +1,100 @@
+//! The add / edit form of a source or destination: a type picker, a name, and the
+//! chosen adapter's fields rendered from its schema. Secrets are never filled in.
+
+use crate::api::adapter_types::{AdapterKind, AdapterRow, AdapterType};
+use crate::api::adapters::{CreateAdapter, UpdateAdapter};
+use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::form_test::FormTestButton;
+use crate::components::schema_form::SchemaForm;
+use leptos::html::Form;
+use leptos::prelude::*;
+
+#[component]
+pub fn AdapterForm(
+    kind: AdapterKind,
+    types: Vec<AdapterType>,
+    editing: RwSignal<Option<AdapterRow>>,
+    /// Bumped after each save, so the list reloads.
+    saved: RwSignal<u32>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateAdapter>::new();
+    let update = ServerAction::<UpdateAdapter>::new();
+    let chosen = RwSignal::new(types.first().map(|t| t.id.clone()).unwrap_or_default());
+    // Bumped after a successful add, to render the inputs empty again.
+    let generation = RwSignal::new(0u32);
+    let types = StoredValue::new(types);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            saved.update(|n| *n += 1);
+            generation.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = update.value().get() {
+            saved.update(|n| *n += 1);
+            editing.set(None);
+        }
+    });
+    let form_ref = NodeRef::<Form>::new();
+    let fields_of = move |adapter_id: &str| {
+        types.with_value(|ts| ts.iter().find(|t| t.id == adapter_id).map(|t| t.fields.clone()))
+    };
+    move || {
+        generation.get();
+        match editing.get() {
+            Some(row) => {
+                let fields = fields_of(&row.adapter_id).unwrap_or_default();
+                view! {
+                    <div class="card form-card adapter-form">
+                        <h2>{format!("Edit {}", row.name)}</h2>
+                        <ActionForm action=update node_ref=form_ref attr:id="adapter-form">
+                            <input type="hidden" name="kind" value=kind.as_str()/>
+                            <input type="hidden" name="id" value=row.id.to_string()/>
+                            <input type="hidden" name="adapter_id" value=row.adapter_id.clone()/>
+                            <p class="muted">{row.adapter_label.clone()}</p>
+                            <label for="adapter-name">"Name"</label>
+                            <input id="adapter-name" type="text" name="name" required value=row.name.clone()/>
+                            <SchemaForm fields values=row.values.clone() secrets_set=row.secrets_set.clone() creating=false/>
+                            <ErrorNote message=action_error(update)/>
+                            <div class="form-actions">
+                                <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save"</button>
+                                <FormTestButton form=form_ref/>
+                                <button type="button" class="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                            </div>
+                        </ActionForm>
+                    </div>
+                }
+                .into_any()
+            }
+            None => view! {
+                <div class="card form-card adapter-form">
+                    <h2>{format!("Add a {}", kind.as_str())}</h2>
+                    <ActionForm action=create node_ref=form_ref attr:id="adapter-form">
+                        <input type="hidden" name="kind" value=kind.as_str()/>
+                        <label for="adapter-type">"Type"</label>
+                        <select id="adapter-type" name="adapter_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            {types.with_value(|ts| ts.iter().map(|t| {
+                                let id = t.id.clone();
+                                view! { <option value=t.id.clone() selected=move || chosen.get() == id>{t.label.clone()}</option> }
+                            }).collect_view())}
+                        </select>
+                        <label for="adapter-name">"Name"</label>
+                        <input id="adapter-name" type="text" name="name" required/>
+                        {move || fields_of(&chosen.get()).map(|fields| view! {
+                            <SchemaForm fields values=vec![] secrets_set=vec![] creating=true/>
+                        })}
+                        <ErrorNote message=action_error(create)/>
+                        <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
+                            <p class="form-ok" role="status">{format!("The {} was added.", kind.as_str())}</p>
+                        </Show>
+                        <div class="form-actions">
+                            <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add"</button>
+                            <FormTestButton form=form_ref/>
+                        </div>
+                    </ActionForm>
+                </div>
+            }
+            .into_any(),
+        }
+    }
+}
