@@ -16,8 +16,10 @@ esac
 
 cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$WASM_PROFILE"
 WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$WASM_DIR/frontend.wasm"
-STAGE="$OUT.tmp"
-rm -rf "$STAGE"; mkdir -p "$STAGE/pkg"
+mkdir -p "$(dirname "$OUT")"
+STAGE=$(mktemp -d "$OUT.tmp.XXXXXX")   # unique: two builds at once must not share it
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$STAGE/pkg"
 wasm-bindgen --target web --no-typescript --out-name bulwark --out-dir "$STAGE/pkg" "$WASM"
 # Leptos asks for <output-name>.wasm when LEPTOS_OUTPUT_NAME is set at compile time
 # (it is, in .cargo/config.toml); wasm-bindgen writes <name>_bg.wasm.
@@ -30,5 +32,5 @@ if [ "$PROFILE" = release ]; then
   mv "$STAGE/pkg/bulwark.opt.wasm" "$STAGE/pkg/bulwark.wasm"
 fi
 cp -r public/. "$STAGE/"
-rm -rf "$OUT"; mv "$STAGE" "$OUT"
+rm -rf "$OUT"; mv "$STAGE" "$OUT"; chmod 755 "$OUT"
 echo "site built in $OUT ($(du -sh "$OUT/pkg/bulwark.wasm" | cut -f1) wasm)" >&2

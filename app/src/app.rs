@@ -2,6 +2,7 @@
 
 use crate::api::adapter_types::AdapterKind;
 use crate::components::layout::ConsoleLayout;
+use crate::pages::jobs::JobsPage;
 use crate::pages::{
     adapters::AdaptersPage, dashboard::DashboardPage, encryption::EncryptionPage, login::LoginPage,
     not_built::NotBuilt, setup::SetupPage, users::UsersPage,
@@ -42,15 +43,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage/>
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("jobs") view=|| view! { <NotBuilt title="Jobs" what="Scheduled backup jobs: source, destinations, compression, encryption, cron schedule and retention."/> }/>
-                    <Route path=path!("executions") view=|| view! { <NotBuilt title="Executions" what="Every backup, restore and verify run, with live progress and logs."/> }/>
+                    <Route path=path!("jobs") view=JobsPage/>
+                    <Route path=path!("executions") view=crate::pages::executions::ExecutionsPage/>
+                    <Route path=path!("executions/:id") view=crate::pages::execution_detail::ExecutionDetailPage/>
                     <Route path=path!("sources") view=|| view! { <AdaptersPage kind=AdapterKind::Source/> }/>
                     <Route path=path!("destinations") view=|| view! { <AdaptersPage kind=AdapterKind::Destination/> }/>
                     <Route path=path!("notifications") view=|| view! { <NotBuilt title="Notifications" what="Channels (Discord, Slack, email, Teams, Telegram, Gotify, ntfy, webhooks) and the delivery log."/> }/>
                     <Route path=path!("storage") view=|| view! { <NotBuilt title="Storage" what="Browse the backups in each destination; download, verify, restore and delete them."/> }/>
                     <Route path=path!("encryption") view=EncryptionPage/>
                     <Route path=path!("users") view=UsersPage/>
-                    <Route path=path!("settings") view=|| view! { <NotBuilt title="Settings" what="Concurrency, health-check interval and log retention."/> }/>
+                    <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>
                     <Route path=path!("audit") view=|| view! { <NotBuilt title="Audit log" what="Every change, sign-in and run, with who did it and from where. (Entries are already being recorded.)"/> }/>
                 </ParentRoute>
             </Routes>

@@ -221,6 +221,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .start()
         .await
         .context("cannot start the execution engine")?;
+    let background = app::server::background::start(&state);
     let app = router::build(state.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -236,6 +237,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         })
         .await
         .context("server stopped with an error")?;
+    background.stop().await;
     state.engine.shutdown().await;
     state.db.close().await.ok();
     tracing::info!("stopped");

@@ -123,6 +123,7 @@ fn AdapterRowView(
                     "Delete"
                 </button>
                 {move || result().map(|r| view! { <TestResult result=r/> })}
+                <crate::components::health_log::HealthLog kind id/>
             </div></td>
         </tr>
     }

@@ -4,8 +4,17 @@ pub mod adapter_form;
 pub mod adapters;
 pub mod dashboard;
 pub mod encryption;
+pub mod execution_detail;
+pub mod executions;
 pub mod identity_download;
+pub mod job_form;
+pub mod job_form_parts;
+pub mod job_form_state;
+pub mod jobs;
+#[cfg(feature = "hydrate")]
+pub mod live_events;
 pub mod login;
 pub mod not_built;
+pub mod settings;
 pub mod setup;
 pub mod users;

@@ -27,6 +27,7 @@ pub fn build(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .nest("/api/v1", super::rest::routes())
+        .route("/events/executions/{id}", get(super::events::execution_events))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -18,6 +18,13 @@ pub fn document() -> Value {
         responses["200"] = ok;
         responses
     };
+    let accepted = |schema: Value| {
+        let mut responses = errors.clone();
+        responses["202"] =
+            json!({"description": "Accepted", "content": {"application/json": {"schema": schema}}});
+        responses
+    };
+    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -38,7 +45,19 @@ pub fn document() -> Value {
                     "started_at": {"type": "string", "format": "date-time", "nullable": true},
                     "finished_at": {"type": "string", "format": "date-time", "nullable": true},
                     "raw_bytes": {"type": "integer", "nullable": true}, "stored_bytes": {"type": "integer", "nullable": true},
-                    "checksum_sha256": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}}
+                    "checksum_sha256": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}},
+                "Job": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string", "nullable": true},
+                    "cron": {"type": "string"}, "timezone": {"type": "string"}, "enabled": {"type": "boolean"},
+                    "compression": {"type": "string", "enum": ["zstd", "gzip", "brotli", "none"]},
+                    "compression_level": {"type": "integer", "nullable": true}, "retention": {"type": "object"},
+                    "notify_on": {"type": "string", "enum": ["always", "failure", "success", "never"]},
+                    "source_id": {"type": "integer"}, "databases": {"type": "array", "items": {"type": "string"}},
+                    "encryption_profile_id": {"type": "integer", "nullable": true},
+                    "destinations": {"type": "array", "items": {"type": "object", "properties": {
+                        "destination_id": {"type": "integer"}, "priority": {"type": "integer"}}}},
+                    "last_run_at": {"type": "string", "format": "date-time", "nullable": true},
+                    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}}
             }
         },
         "security": [{"apiKey": []}],
@@ -59,6 +78,27 @@ pub fn document() -> Value {
                 "summary": "One execution with its per-destination results and log (permission executions:read)",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": with_errors(json!({"description": "The execution", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Execution"}}}}))
+            }},
+            "/api/v1/executions/{id}/cancel": {"post": {
+                "summary": "Cancel a pending execution, or ask a running one to stop (permission executions:cancel)",
+                "parameters": [id_param.clone()],
+                "responses": accepted(json!({"type": "object", "properties": {"execution_id": {"type": "integer"},
+                    "outcome": {"type": "string", "enum": ["cancelled", "requested", "already_finished"]}}}))
+            }},
+            "/api/v1/jobs": {"get": {
+                "summary": "List jobs by name (permission jobs:read)",
+                "responses": with_errors(json!({"description": "Every job", "content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}}}}))
+            }},
+            "/api/v1/jobs/{id}": {"get": {
+                "summary": "One job with its destinations (permission jobs:read)",
+                "parameters": [id_param.clone()],
+                "responses": with_errors(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))
+            }},
+            "/api/v1/jobs/{id}/run": {"post": {
+                "summary": "Queue a run of the job now (permission jobs:execute); poll /api/v1/executions/{execution_id}",
+                "parameters": [id_param],
+                "responses": accepted(json!({"type": "object", "required": ["execution_id"], "properties": {"execution_id": {"type": "integer"}}}))
             }}
         }
     })

@@ -1,0 +1,214 @@
+//! Jobs: list, create, edit, enable/disable, delete, "Run now", and the form's live
+//! helpers (schedule preview, the source's databases, retention preview).
+
+use super::error::ApiError;
+use super::job_types::{JobFormChoices, JobInput, JobRow, RetentionInput, RetentionReport, SchedulePreview};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn audit(
+    caller: &crate::server::auth::Caller,
+    action: &str,
+    job_id: i64,
+    summary: String,
+) -> crate::server::error::Result<()> {
+    use crate::server::audit::{self, Actor, Entry};
+    audit::record(
+        &caller.state.db,
+        Actor::User(caller.user()?),
+        &caller.client,
+        Entry {
+            action,
+            resource_type: "job",
+            resource_id: Some(job_id.to_string()),
+            summary,
+            success: true,
+        },
+    )
+    .await
+}
+
+#[server(endpoint = "job_choices")]
+pub async fn job_choices() -> Result<JobFormChoices, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsRead))?;
+        crate::server::job_rows::choices(&caller.state.db).await
+    })
+    .await
+}
+
+#[server(endpoint = "list_jobs")]
+pub async fn list_jobs() -> Result<Vec<JobRow>, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsRead))?;
+        crate::server::job_rows::list(&caller.state.db).await
+    })
+    .await
+}
+
+#[server(endpoint = "create_job")]
+pub async fn create_job(job: JobInput) -> Result<i64, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::job_store;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        let created = job_store::create(&caller.state.db, &job).await?;
+        caller
+            .state
+            .engine
+            .reschedule(created.id)
+            .await
+            .map_err(ApiError::from)?;
+        audit(
+            &caller,
+            "job.create",
+            created.id,
+            format!("created job {}", created.name),
+        )
+        .await?;
+        Ok(created.id)
+    })
+    .await
+}
+
+#[server(endpoint = "update_job")]
+pub async fn update_job(id: i64, job: JobInput) -> Result<(), ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::job_store;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        let updated = job_store::update(&caller.state.db, id, &job).await?;
+        caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
+        audit(&caller, "job.update", id, format!("edited job {}", updated.name)).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "set_job_enabled")]
+pub async fn set_job_enabled(id: i64, enabled: bool) -> Result<(), ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::job_store;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        let job = job_store::set_enabled(&caller.state.db, id, enabled).await?;
+        if enabled {
+            caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
+        } else {
+            caller.state.engine.unschedule(id);
+        }
+        let (action, word) = if enabled {
+            ("job.enable", "enabled")
+        } else {
+            ("job.disable", "disabled")
+        };
+        audit(&caller, action, id, format!("{word} job {}", job.name)).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "delete_job")]
+pub async fn delete_job(id: i64) -> Result<(), ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::job_store;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        caller.state.engine.unschedule(id);
+        let deleted = job_store::delete(&caller.state.db, id).await?;
+        audit(&caller, "job.delete", id, format!("deleted job {}", deleted.name)).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Queues a manual backup of the job; returns the new execution's id.
+#[server(endpoint = "run_job")]
+pub async fn run_job(id: i64) -> Result<i64, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::job_store;
+    use entity::enums::ExecutionTrigger;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsExecute))?;
+        let user_id = caller.user()?.user_id;
+        let job = job_store::find(&caller.state.db, id).await?;
+        let execution = caller
+            .state
+            .engine
+            .enqueue(id, ExecutionTrigger::Manual, Some(user_id))
+            .await
+            .map_err(ApiError::from)?;
+        audit(
+            &caller,
+            "job.run",
+            id,
+            format!("ran job {} now (execution #{execution})", job.name),
+        )
+        .await?;
+        Ok(execution)
+    })
+    .await
+}
+
+/// The schedule in words and its next five runs in `timezone`, after `after` (RFC 3339;
+/// default now). An unreadable expression or zone answers 400 with the parser's reason.
+#[server(endpoint = "cron_preview")]
+pub async fn cron_preview(
+    cron: String,
+    timezone: String,
+    #[server(default)] after: Option<String>,
+) -> Result<SchedulePreview, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        guard(Need::Permission(Permission::JobsRead))?;
+        let after = match after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+                .map_err(|e| ApiError::invalid(format!("`after` is not an RFC 3339 time: {e}")))?
+                .with_timezone(&chrono::Utc),
+            None => chrono::Utc::now(),
+        };
+        Ok(crate::server::job_schedule::preview(&cron, &timezone, after)?)
+    })
+    .await
+}
+
+/// The databases the source holds, for the form's checkboxes. Connects to the source.
+#[server(endpoint = "list_source_databases")]
+pub async fn list_source_databases(source_id: i64) -> Result<Vec<String>, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        crate::server::job_preview::databases(&caller.state, source_id).await
+    })
+    .await
+}
+
+/// What `retention` would delete among the backups already in `destination_id` under
+/// the job's folder (named after `job_name`).
+#[server(endpoint = "retention_preview")]
+pub async fn retention_preview(
+    job_name: String,
+    destination_id: i64,
+    timezone: String,
+    retention: RetentionInput,
+) -> Result<RetentionReport, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::JobsWrite))?;
+        crate::server::job_preview::retention(&caller.state, &job_name, destination_id, &timezone, &retention)
+            .await
+    })
+    .await
+}
