@@ -17,11 +17,14 @@ scripts/install-build-deps.sh
 step "test services (PostgreSQL, MariaDB, S3, stock tools, Chromium)"
 scripts/test-services/stop.sh "$SERVICES_DIR" >/dev/null 2>&1 || true
 scripts/test-services/start.sh "$SERVICES_DIR" pg mariadb s3s tools e2e
-trap 'scripts/test-services/stop.sh "$SERVICES_DIR"' EXIT
+# Every test's scratch files go under one folder, removed at the end whatever happens.
+TEST_TMP=$(mktemp -d /tmp/bulwark-test-tmp.XXXXXX)
+trap 'scripts/test-services/stop.sh "$SERVICES_DIR"; rm -rf "$TEST_TMP"' EXIT
 # shellcheck disable=SC1091
 source "$SERVICES_DIR/services.env"
 # A test that needs a service fails (rather than skips) when it is missing.
 export BULWARK_REQUIRE_SERVICES=1
+export TMPDIR=$TEST_TMP
 
 step "cargo fmt --check"
 cargo fmt --all --check
