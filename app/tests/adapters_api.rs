@@ -5,70 +5,12 @@
 mod common;
 
 use common::{Harness, fresh_pg_database, harness};
-use entity::{audit_log, group, job, job_destination};
+use entity::{audit_log, job, job_destination};
 use http::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 
-const ADMIN_PASSWORD: &str = "a sufficiently long password";
 const DB_PASSWORD: &str = "pg-Secret-7f3a9c";
-
-async fn sign_in(h: &Harness, email: &str) -> String {
-    let r = h
-        .call("login", &[("email", email), ("password", ADMIN_PASSWORD)], None)
-        .await;
-    r.session_cookie()
-        .unwrap_or_else(|| panic!("{email} could not sign in: {} {}", r.status, r.body))
-}
-
-async fn setup_admin(h: &Harness) -> String {
-    let r = h
-        .call(
-            "setup_admin",
-            &[
-                ("email", "admin@example.com"),
-                ("name", "Ada"),
-                ("password", ADMIN_PASSWORD),
-                ("password_confirm", ADMIN_PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("setup signs in")
-}
-
-/// A user whose group may only read sources and destinations.
-async fn reader(h: &Harness, admin: &str) -> String {
-    let now = chrono::Utc::now();
-    let g = group::ActiveModel {
-        name: Set("Viewers".into()),
-        description: Set(None),
-        permissions: Set(json!(["sources:read", "destinations:read", "encryption:read"])),
-        protected: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&h.state.db)
-    .await
-    .unwrap();
-    let gid = g.id.to_string();
-    let r = h
-        .call(
-            "create_user",
-            &[
-                ("email", "viewer@example.com"),
-                ("name", "Vi"),
-                ("password", ADMIN_PASSWORD),
-                ("password_confirm", ADMIN_PASSWORD),
-                ("group_id", &gid),
-            ],
-            Some(admin),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    sign_in(h, "viewer@example.com").await
-}
 
 async fn ok(h: &Harness, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Value {
     let r = h.call(endpoint, form, Some(cookie)).await;
@@ -81,7 +23,7 @@ fn stored_config(h: &Harness, sealed: &str) -> Value {
 }
 
 async fn scenario(h: Harness) {
-    let admin = setup_admin(&h).await;
+    let admin = h.setup_admin().await;
 
     // The form of every adapter comes from its schema.
     let types = ok(&h, "adapter_types", &[("kind", "source")], &admin).await;
@@ -293,7 +235,13 @@ async fn scenario(h: Harness) {
     );
 
     // A user without the write permissions is refused and nothing changes.
-    let viewer = reader(&h, &admin).await;
+    let viewer = h
+        .user_with(
+            &admin,
+            "viewer@example.com",
+            &["sources:read", "destinations:read", "encryption:read"],
+        )
+        .await;
     assert_eq!(
         ok(&h, "list_adapters", &[("kind", "source")], &viewer).await[0]["name"],
         "main-db"

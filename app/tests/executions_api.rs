@@ -9,13 +9,11 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::Harness;
 use engine_fixtures::{JobSpec, create_job, sqlite_source};
 use entity::enums::{ExecutionKind, ExecutionStatus, ExecutionTrigger, LogLevel};
-use entity::{execution, execution_log, group};
+use entity::{execution, execution_log};
 use http::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use std::time::Instant;
-
-const PASSWORD: &str = "a sufficiently long password";
 
 macro_rules! on_both_backends {
     ($name:ident, $case:ident) => {
@@ -36,53 +34,6 @@ macro_rules! on_both_backends {
 on_both_backends!(filters_and_keyset_pages, filters_and_pages);
 on_both_backends!(pages_stay_fast_at_100k_rows, hundred_thousand);
 on_both_backends!(detail_and_live_events_are_guarded, detail_and_events);
-
-async fn setup_admin(h: &Harness) -> String {
-    let r = h
-        .call(
-            "setup_admin",
-            &[
-                ("email", "admin@example.com"),
-                ("name", "Ada"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("setup signs in")
-}
-
-/// A signed-in user whose group holds only `perms`.
-async fn user_with(h: &Harness, admin: &str, email: &str, perms: Value) -> String {
-    let now = Utc::now();
-    let g = group::ActiveModel {
-        name: Set(format!("group of {email}")),
-        description: Set(None),
-        permissions: Set(perms),
-        protected: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&h.state.db)
-    .await
-    .unwrap();
-    let gid = g.id.to_string();
-    let form = [
-        ("email", email),
-        ("name", "Someone"),
-        ("password", PASSWORD),
-        ("password_confirm", PASSWORD),
-        ("group_id", gid.as_str()),
-    ];
-    let r = h.call("create_user", &form, Some(admin)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = h
-        .call("login", &[("email", email), ("password", PASSWORD)], None)
-        .await;
-    r.session_cookie().expect("signs in")
-}
 
 fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
@@ -175,7 +126,7 @@ async fn walk(h: &Harness, cookie: &str, filter: &[(&str, String)]) -> Vec<i64> 
 }
 
 async fn filters_and_pages(h: &Harness, _backend: &str) {
-    let admin = setup_admin(h).await;
+    let admin = h.setup_admin().await;
     let jobs = two_jobs(h).await;
     insert_rows(h, 300, jobs).await;
     let all: Vec<execution::Model> = execution::Entity::find().all(&h.state.db).await.unwrap();
@@ -249,7 +200,7 @@ async fn filters_and_pages(h: &Harness, _backend: &str) {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     // Permission.
-    let viewer = user_with(h, &admin, "jobs@example.com", json!(["jobs:read"])).await;
+    let viewer = h.user_with(&admin, "jobs@example.com", &["jobs:read"]).await;
     assert_eq!(
         h.call("list_executions", &[], Some(&viewer)).await.status,
         StatusCode::FORBIDDEN
@@ -261,7 +212,7 @@ async fn filters_and_pages(h: &Harness, _backend: &str) {
 }
 
 async fn hundred_thousand(h: &Harness, backend: &str) {
-    let admin = setup_admin(h).await;
+    let admin = h.setup_admin().await;
     let jobs = two_jobs(h).await;
     let started = Instant::now();
     insert_rows(h, 100_000, jobs).await;
@@ -300,7 +251,7 @@ async fn hundred_thousand(h: &Harness, backend: &str) {
 }
 
 async fn detail_and_events(h: &Harness, _backend: &str) {
-    let admin = setup_admin(h).await;
+    let admin = h.setup_admin().await;
     let jobs = two_jobs(h).await;
     insert_rows(h, 2, jobs).await;
     let done = execution::Entity::find().all(&h.state.db).await.unwrap()[0].clone();
@@ -349,9 +300,11 @@ async fn detail_and_events(h: &Harness, _backend: &str) {
         r.status,
         r.location()
     );
-    let viewer = user_with(h, &admin, "jobs@example.com", json!(["jobs:read"])).await;
+    let viewer = h.user_with(&admin, "jobs@example.com", &["jobs:read"]).await;
     assert_eq!(h.get(&path, Some(&viewer)).await.status, StatusCode::FORBIDDEN);
-    let reader = user_with(h, &admin, "exec@example.com", json!(["executions:read"])).await;
+    let reader = h
+        .user_with(&admin, "exec@example.com", &["executions:read"])
+        .await;
     assert_eq!(
         h.get("/events/executions/99999", Some(&reader)).await.status,
         StatusCode::NOT_FOUND

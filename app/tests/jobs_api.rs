@@ -9,16 +9,14 @@ mod engine_fixtures;
 use common::{Harness, fresh_pg_database, harness};
 use engine_fixtures::{files, make_sqlite, temp_dir, wait_finished};
 use entity::enums::ExecutionStatus;
-use entity::{audit_log, execution, group, job};
+use entity::{audit_log, execution, job};
 use http::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Field changes to the base form, the status expected, and words the answer holds.
 type Case<'a> = (Vec<(&'static str, Option<&'a str>)>, StatusCode, &'a str);
-
-const PASSWORD: &str = "a sufficiently long password";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn jobs_on_sqlite() {
@@ -35,61 +33,6 @@ async fn jobs_on_postgres() {
     let h = harness(Some(url)).await;
     scenario(&h).await;
     h.state.engine.shutdown().await;
-}
-
-async fn setup_admin(h: &Harness) -> String {
-    let r = h
-        .call(
-            "setup_admin",
-            &[
-                ("email", "admin@example.com"),
-                ("name", "Ada"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("setup signs in")
-}
-
-/// A user whose group may read and edit jobs but not run them.
-async fn editor(h: &Harness, admin: &str) -> String {
-    let now = chrono::Utc::now();
-    let g = group::ActiveModel {
-        name: Set("Editors".into()),
-        description: Set(None),
-        permissions: Set(json!(["jobs:read", "jobs:write"])),
-        protected: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&h.state.db)
-    .await
-    .unwrap();
-    let gid = g.id.to_string();
-    ok(
-        h,
-        "create_user",
-        &[
-            ("email", "editor@example.com"),
-            ("name", "Ed"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("group_id", &gid),
-        ],
-        admin,
-    )
-    .await;
-    let r = h
-        .call(
-            "login",
-            &[("email", "editor@example.com"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("editor signs in")
 }
 
 async fn ok(h: &Harness, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Value {
@@ -135,7 +78,7 @@ async fn refused(
 }
 
 async fn scenario(h: &Harness) {
-    let admin = setup_admin(h).await;
+    let admin = h.setup_admin().await;
     let work = temp_dir("jobs-api");
     let file = work.join("app.db");
     make_sqlite(&file, 200).await;
@@ -356,7 +299,9 @@ async fn scenario(h: &Harness) {
     assert!(page.body.contains("Nightly App"), "the page lists the job");
 
     // Without jobs:execute: 403 and nothing queued.
-    let ed = editor(h, &admin).await;
+    let ed = h
+        .user_with(&admin, "editor@example.com", &["jobs:read", "jobs:write"])
+        .await;
     refused(
         h,
         "run_job",

@@ -8,68 +8,10 @@ use app::server::{adapter_store, settings, system_tasks};
 use chrono::{Duration, Utc};
 use common::{Harness, fresh_pg_database, harness};
 use entity::enums::{DeliveryStatus, ExecutionKind, ExecutionStatus, ExecutionTrigger, LogLevel};
-use entity::{audit_log, execution, execution_log, group, health_check_log, notification_log, setting};
+use entity::{audit_log, execution, execution_log, health_check_log, notification_log, setting};
 use http::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "a sufficiently long password";
-
-async fn setup_admin(h: &Harness) -> String {
-    let r = h
-        .call(
-            "setup_admin",
-            &[
-                ("email", "admin@example.com"),
-                ("name", "Ada"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("setup signs in")
-}
-
-/// A user whose group may only view settings.
-async fn viewer(h: &Harness, admin: &str) -> String {
-    let now = Utc::now();
-    let g = group::ActiveModel {
-        name: Set("Viewers".into()),
-        description: Set(None),
-        permissions: Set(json!(["settings:read"])),
-        protected: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&h.state.db)
-    .await
-    .unwrap();
-    let gid = g.id.to_string();
-    let r = h
-        .call(
-            "create_user",
-            &[
-                ("email", "viewer@example.com"),
-                ("name", "Vi"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-                ("group_id", &gid),
-            ],
-            Some(admin),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = h
-        .call(
-            "login",
-            &[("email", "viewer@example.com"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
-    r.session_cookie().expect("viewer signs in")
-}
 
 fn value_of(list: &Value, key: &str) -> i64 {
     list.as_array()
@@ -90,7 +32,7 @@ async fn settings_now(h: &Harness, cookie: &str) -> Value {
 #[tokio::test]
 async fn settings_defaults_validation_and_permissions() {
     let h = harness(None).await;
-    let admin = setup_admin(&h).await;
+    let admin = h.setup_admin().await;
 
     // Defaults, every setting listed.
     let list = settings_now(&h, &admin).await;
@@ -199,7 +141,9 @@ async fn settings_defaults_validation_and_permissions() {
     );
 
     // A viewer sees the settings but cannot change them.
-    let viewer = viewer(&h, &admin).await;
+    let viewer = h
+        .user_with(&admin, "viewer@example.com", &["settings:read"])
+        .await;
     assert_eq!(
         value_of(&settings_now(&h, &viewer).await, "max_concurrent_jobs"),
         3

@@ -147,3 +147,59 @@ pub async fn fresh_pg_database(test: &str) -> Option<String> {
     let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
     Some(format!("{base}/{name}"))
 }
+
+/// The password of every user the tests create.
+pub const PASSWORD: &str = "a sufficiently long password";
+
+impl Harness {
+    /// First-run setup of admin@example.com; returns the admin's session cookie.
+    pub async fn setup_admin(&self) -> String {
+        let r = self
+            .call(
+                "setup_admin",
+                &[
+                    ("email", "admin@example.com"),
+                    ("name", "Ada"),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+                None,
+            )
+            .await;
+        r.session_cookie()
+            .unwrap_or_else(|| panic!("setup did not sign in: {} {}", r.status, r.body))
+    }
+
+    /// A signed-in user in a new group holding exactly `perms`; returns its cookie.
+    pub async fn user_with(&self, admin: &str, email: &str, perms: &[&str]) -> String {
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = chrono::Utc::now();
+        let group = entity::group::ActiveModel {
+            name: Set(format!("group of {email}")),
+            description: Set(None),
+            permissions: Set(serde_json::json!(perms)),
+            protected: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("insert group");
+        let gid = group.id.to_string();
+        let form = [
+            ("email", email),
+            ("name", "Someone"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+            ("group_id", gid.as_str()),
+        ];
+        let r = self.call("create_user", &form, Some(admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let r = self
+            .call("login", &[("email", email), ("password", PASSWORD)], None)
+            .await;
+        r.session_cookie()
+            .unwrap_or_else(|| panic!("{email} could not sign in: {} {}", r.status, r.body))
+    }
+}
