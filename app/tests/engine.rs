@@ -292,7 +292,10 @@ async fn cancel_running_and_pending(h: &Harness) {
         state.engine.cancel(running).await.unwrap(),
         CancelOutcome::Requested
     );
-    let done = wait_until(&state.db, running, Duration::from_secs(10), |e| {
+    // Cancellation lands at the next chunk boundary of a brotli-11 stream; with the other
+    // engine tests compressing in parallel on two cores that took over 10 s once in CI.
+    // The bound checks that it ends, cancelled and clean; latency is a known follow-up.
+    let done = wait_until(&state.db, running, Duration::from_secs(60), |e| {
         finished(e.status)
     })
     .await;
