@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
+import { ADMIN, setupAdmin, stopAll } from '../lib/console.mjs';
 
-const ADMIN = { email: 'admin@example.com', name: 'Ada Admin', password: 'correct horse battery staple' };
 let server;
 let browser;
 let work;
@@ -31,24 +31,9 @@ db.commit()
 });
 
 after(async () => {
-  await browser?.close();
-  if (server) {
-    const { code, signal } = await server.stop();
-    assert.equal(code, 0, `server exit after SIGTERM: code=${code} signal=${signal}; log ${server.logPath}`);
-  }
+  await stopAll(browser, server);
   rmSync(work, { recursive: true, force: true });
 });
-
-async function setup(page) {
-  await page.goto(`${server.url}/setup`);
-  await waitForHydration(page);
-  await page.fill('#setup-email', ADMIN.email);
-  await page.fill('#setup-name', ADMIN.name);
-  await page.fill('#setup-password', ADMIN.password);
-  await page.fill('#setup-password-confirm', ADMIN.password);
-  await page.click('#setup-form button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
-}
 
 /// Calls a server function from the signed-in page, as its forms do.
 async function serverFn(page, endpoint, fields) {
@@ -66,7 +51,7 @@ async function serverFn(page, endpoint, fields) {
 
 test('a run followed live on its execution page', async () => {
   const { page, problems } = await openPage(browser);
-  await setup(page);
+  await setupAdmin(page, server);
   const dest = join(work, 'backups');
   mkdirSync(dest);
   const source = await serverFn(page, 'create_adapter', {

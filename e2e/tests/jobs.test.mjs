@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
+import { setupAdmin, stopAll } from '../lib/console.mjs';
 
-const ADMIN = { email: 'admin@example.com', name: 'Ada Admin', password: 'correct horse battery staple' };
 let server;
 let browser;
 let work;
@@ -24,24 +24,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  if (server) {
-    const { code, signal } = await server.stop();
-    assert.equal(code, 0, `server exit after SIGTERM: code=${code} signal=${signal}; log ${server.logPath}`);
-  }
+  await stopAll(browser, server);
   rmSync(work, { recursive: true, force: true });
 });
-
-async function setup(page) {
-  await page.goto(`${server.url}/setup`);
-  await waitForHydration(page);
-  await page.fill('#setup-email', ADMIN.email);
-  await page.fill('#setup-name', ADMIN.name);
-  await page.fill('#setup-password', ADMIN.password);
-  await page.fill('#setup-password-confirm', ADMIN.password);
-  await page.click('#setup-form button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
-}
 
 async function addAdapter(page, path, type, name, fieldPath) {
   await page.goto(`${server.url}/${path}`);
@@ -60,7 +45,7 @@ async function textOf(page, selector) {
 
 test('a job made in the console runs now and stores its backup', async () => {
   const { page, problems } = await openPage(browser);
-  await setup(page);
+  await setupAdmin(page, server);
   const backups = join(work, 'backups');
   execFileSync('mkdir', ['-p', backups]);
   await addAdapter(page, 'destinations', 'local', 'disk', backups);

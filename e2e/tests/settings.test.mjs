@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
+import { setupAdmin, stopAll } from '../lib/console.mjs';
 
-const ADMIN = { email: 'admin@example.com', name: 'Ada Admin', password: 'correct horse battery staple' };
 let server;
 let browser;
 let backupDir;
@@ -20,24 +20,13 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  if (server) {
-    const { code, signal } = await server.stop();
-    assert.equal(code, 0, `server exit after SIGTERM: code=${code} signal=${signal}; log ${server.logPath}`);
-  }
+  await stopAll(browser, server);
   rmSync(backupDir, { recursive: true, force: true });
 });
 
 test('settings are validated by the server, saved, and the health log shows checks', async () => {
   const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}/setup`);
-  await waitForHydration(page);
-  await page.fill('#setup-email', ADMIN.email);
-  await page.fill('#setup-name', ADMIN.name);
-  await page.fill('#setup-password', ADMIN.password);
-  await page.fill('#setup-password-confirm', ADMIN.password);
-  await page.click('#setup-form button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
+  await setupAdmin(page, server);
 
   await page.goto(`${server.url}/settings`);
   await waitForHydration(page);
