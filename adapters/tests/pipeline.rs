@@ -516,3 +516,141 @@ async fn every_compression_and_passphrase_round_trip() {
     let _ = source.kind();
     std::fs::remove_dir_all(work).ok();
 }
+
+/// A source that generates `limit` bytes of highly compressible SQL text on demand and
+/// counts what it has handed out.
+struct Generated {
+    limit: u64,
+    produced: Arc<std::sync::atomic::AtomicU64>,
+}
+
+struct GeneratedStream {
+    limit: u64,
+    produced: Arc<std::sync::atomic::AtomicU64>,
+    line: u64,
+    pending: Vec<u8>,
+}
+
+impl tokio::io::AsyncRead for GeneratedStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::sync::atomic::Ordering;
+        let this = &mut *self;
+        let done = this.produced.load(Ordering::Relaxed);
+        if done >= this.limit {
+            return std::task::Poll::Ready(Ok(()));
+        }
+        while this.pending.len() < buf.remaining() {
+            this.line += 1;
+            let i = this.line;
+            this.pending.extend_from_slice(
+                format!(
+                    "INSERT INTO orders VALUES ({i}, 'customer {}', 'shipped', 'note about order {}');\n",
+                    i % 1000,
+                    i % 97
+                )
+                .as_bytes(),
+            );
+        }
+        let n = buf.remaining().min((this.limit - done) as usize);
+        buf.put_slice(&this.pending[..n]);
+        this.pending.drain(..n);
+        this.produced.fetch_add(n as u64, Ordering::Relaxed);
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[async_trait]
+impl Source for Generated {
+    fn kind(&self) -> &'static str {
+        "generated"
+    }
+    fn extension(&self) -> &'static str {
+        "sql"
+    }
+    async fn test_connection(&self) -> adapters::Result<()> {
+        Ok(())
+    }
+    async fn server_version(&self) -> adapters::Result<String> {
+        Ok("generated 1".into())
+    }
+    async fn list_databases(&self) -> adapters::Result<Vec<String>> {
+        Ok(vec!["big".into()])
+    }
+    async fn tool_versions(&self) -> adapters::Result<Vec<String>> {
+        Ok(vec![])
+    }
+    async fn dump(&self, _database: &str) -> adapters::Result<ByteStream> {
+        Ok(Box::pin(GeneratedStream {
+            limit: self.limit,
+            produced: self.produced.clone(),
+            line: 0,
+            pending: Vec::new(),
+        }))
+    }
+    async fn restore(&self, _database: &str, _data: ByteStream) -> adapters::Result<()> {
+        Err(AdapterError::Other("generated sources cannot be restored".into()))
+    }
+}
+
+/// Brotli at level 11 spends seconds on each block of input; a cancel must still end the
+/// run promptly (the compressor does not hold up the async side), cleanly and
+/// without leftovers. A single-threaded runtime is the harshest case: any codec work on
+/// it would starve the task that notices the cancel.
+#[tokio::test]
+async fn cancel_during_slow_compression_is_prompt() {
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+    let work = temp_dir("cancel-brotli");
+    let dest = work.join("dest");
+    std::fs::create_dir_all(&dest).unwrap();
+    let produced = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let source = Generated {
+        limit: 4 << 30,
+        produced: produced.clone(),
+    };
+    let cancel = CancellationToken::new();
+    // The cancel comes from another OS thread, so a starved runtime cannot delay it.
+    let cancelled_at = {
+        let (cancel, produced) = (cancel.clone(), produced.clone());
+        std::thread::spawn(move || {
+            // Well into the codec's work: several of brotli's input blocks handed over.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while produced.load(Ordering::Relaxed) < 1 << 20 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            cancel.cancel();
+            (Instant::now(), produced.load(Ordering::Relaxed))
+        })
+    };
+    let err = pipeline::backup(
+        &source,
+        Unit::Database("big"),
+        &[local("d", &dest)],
+        &BackupSpec {
+            compression: Compression::Brotli,
+            level: Some(11),
+            ..spec(Encryption::None)
+        },
+        None,
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    let returned = Instant::now();
+    let (cancelled_at, read_then) = cancelled_at.join().unwrap();
+    let latency = returned.saturating_duration_since(cancelled_at);
+    eprintln!("brotli-11 cancel honoured after {latency:?} ({read_then} bytes read when cancelled)");
+    assert!(read_then >= 1 << 20, "the backup never got going");
+    assert!(matches!(err, AdapterError::Cancelled), "{err}");
+    assert!(latency < Duration::from_secs(3), "cancel took {latency:?}");
+    assert_eq!(
+        files(&dest),
+        Vec::<String>::new(),
+        "no object, manifest or temporary file"
+    );
+    std::fs::remove_dir_all(work).ok();
+}

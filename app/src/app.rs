@@ -49,7 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sources") view=|| view! { <AdaptersPage kind=AdapterKind::Source/> }/>
                     <Route path=path!("destinations") view=|| view! { <AdaptersPage kind=AdapterKind::Destination/> }/>
                     <Route path=path!("notifications") view=|| view! { <NotBuilt title="Notifications" what="Channels (Discord, Slack, email, Teams, Telegram, Gotify, ntfy, webhooks) and the delivery log."/> }/>
-                    <Route path=path!("storage") view=|| view! { <NotBuilt title="Storage" what="Browse the backups in each destination; download, verify, restore and delete them."/> }/>
+                    <Route path=path!("storage") view=crate::pages::storage::StoragePage/>
+                    <Route path=path!("storage/:id") view=crate::pages::storage::StorageDestinationPage/>
                     <Route path=path!("encryption") view=EncryptionPage/>
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>

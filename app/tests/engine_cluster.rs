@@ -53,9 +53,44 @@ async fn two_instances_run_each_scheduled_tick_exactly_once() {
     two.state.engine.start().await.unwrap();
     assert_eq!(one.state.engine.scheduled_jobs(), vec![job]);
     assert_eq!(two.state.engine.scheduled_jobs(), vec![job]);
-    tokio::time::sleep(Duration::from_millis(TICKS * 1000 + 500)).await;
+    // Waits until the schedule has produced at least TICKS distinct ticks, then stops
+    // it; the first TICKS ticks are final by then (each instance queues ticks in order,
+    // so no earlier one can still appear).
+    let scheduled_ticks = || async {
+        let mut t: Vec<_> = execution::Entity::find()
+            .filter(execution::Column::JobId.eq(job))
+            .filter(execution::Column::ScheduledFor.is_not_null())
+            .all(&state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| e.scheduled_for)
+            .collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(TICKS * 3 + 30);
+    let first: Vec<_> = loop {
+        let ticks = scheduled_ticks().await;
+        if ticks.len() >= TICKS as usize {
+            break ticks[..TICKS as usize].to_vec();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} ticks so far: {ticks:?}",
+            ticks.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     one.state.engine.unschedule(job);
     two.state.engine.unschedule(job);
+    assert!(
+        first
+            .windows(2)
+            .all(|w| w[1] - w[0] == chrono::Duration::seconds(1)),
+        "{TICKS} consecutive seconds, none missed: {first:?}"
+    );
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let all = loop {
@@ -83,11 +118,19 @@ async fn two_instances_run_each_scheduled_tick_exactly_once() {
         .map(|e| e.scheduled_for.expect("scheduled_for"))
         .collect();
     assert_eq!(scheduled.len(), ticks.len(), "one execution per tick");
-    assert!(
-        (TICKS - 1..=TICKS + 1).contains(&(ticks.len() as u64)),
-        "{} ticks in {TICKS} s",
-        ticks.len()
+    // The acceptance, exactly: the first TICKS ticks gave exactly TICKS executions.
+    let of_first: Vec<_> = scheduled
+        .iter()
+        .filter(|e| first.contains(&e.scheduled_for.unwrap()))
+        .collect();
+    assert_eq!(
+        of_first.len(),
+        TICKS as usize,
+        "{TICKS} ticks, {} executions: {of_first:?}",
+        of_first.len()
     );
+    let distinct: HashSet<_> = of_first.iter().map(|e| e.scheduled_for.unwrap()).collect();
+    assert_eq!(distinct.len(), TICKS as usize, "none duplicated");
     assert!(scheduled.iter().all(|e| e.trigger == ExecutionTrigger::Schedule));
     assert!(ticks.iter().all(|t| t.timestamp_subsec_nanos() == 0));
 

@@ -104,6 +104,7 @@ svc_s3s() {
   local B=$CACHE/cargo/bin/s3s-fs
   [ -x "$B" ] || { log "building s3s-fs (cargo, ~4-6 min)"; CARGO_TARGET_DIR=$CACHE/cargo-target \
     cargo install -q s3s-fs --version 0.14.1 --features binary --locked --root "$CACHE/cargo"; }
+  setenv TEST_S3S_BIN "$B"   # tests start private servers of their own with it
   alive s3s && return 0; mkdir -p "$DIR/s3s"
   bg s3s "$B" --host 127.0.0.1 --port "$S3S_PORT" --access-key testkey --secret-key testsecret "$DIR/s3s"
   wait_for s3s 20 tcp_open "$S3S_PORT"

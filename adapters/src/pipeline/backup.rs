@@ -1,7 +1,7 @@
 //! One database, dumped once, streamed through compression and encryption into every
 //! destination, with a manifest beside each object that committed.
 
-use super::compress::{Compression, compress};
+use super::compress::{Compression, compress_in_background};
 use super::encrypt::{Encryption, Sealer};
 use super::fanout::{FanOut, SlotResult, Target};
 use super::hash::{TallyReader, tally};
@@ -10,15 +10,10 @@ use super::naming::ObjectName;
 use super::progress::{ProgressFn, Reporter, Stage};
 use crate::error::{AdapterError, Result};
 use crate::traits::{ByteStream, ObjectInfo, Source};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncReadExt;
 use tokio_util::sync::CancellationToken;
-
-/// Plain bytes read from the compressor per step; with the codec buffers and one age
-/// chunk this bounds the pipeline's memory whatever the backup's size.
-const CHUNK: usize = 256 * 1024;
 
 pub struct BackupSpec {
     /// Directory part of the key, e.g. the job's slug.
@@ -95,7 +90,6 @@ pub async fn backup(
 
     let raw = tally(false);
     let counted: ByteStream = Box::pin(TallyReader::new(stream, raw.clone()));
-    let mut packed = compress(counted, spec.compression, level);
     let mut sealer = Sealer::new(&spec.encryption)?;
     let mut fan = FanOut::open(targets, &key).await;
     if fan.live() == 0 {
@@ -106,44 +100,17 @@ pub async fn backup(
     let mut hasher = Sha256::new();
     let mut stored: u64 = 0;
 
-    // Compression runs in its own task, encryption, hashing and uploads in this one,
-    // joined by a small bounded channel: two cores busy, memory still bounded.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
-    let compressor = tokio::spawn(async move {
-        let mut buf = BytesMut::with_capacity(CHUNK);
-        loop {
-            buf.reserve(CHUNK);
-            // Gather at least half a chunk per message: a compressor emits small pieces,
-            // and every message costs a channel hop, an age push and a write per destination.
-            let mut eof = false;
-            while buf.len() < CHUNK / 2 {
-                match packed.read_buf(&mut buf).await {
-                    Ok(0) => {
-                        eof = true;
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let _ = tx.send(Err(e)).await;
-                        return;
-                    }
-                }
-            }
-            if !buf.is_empty() && tx.send(Ok(buf.split().freeze())).await.is_err() {
-                return; // the receiver gave up; dropping `packed` stops the dump
-            }
-            if eof {
-                return;
-            }
-        }
-    });
+    // Compression runs on its own thread (see `compress_in_background`); encryption,
+    // hashing and uploads in this task: two cores busy, memory still bounded, and a
+    // cancel is seen here at once however slow the codec is.
+    let mut packed = compress_in_background(counted, spec.compression, level);
 
     let pumped: Result<()> = async {
         loop {
             let next = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(AdapterError::Cancelled),
-                next = rx.recv() => next,
+                next = packed.next() => next,
             };
             let done = next.is_none();
             let cipher = match next {
@@ -168,10 +135,8 @@ pub async fn backup(
     }
     .await;
     // Stops the compressor (and, by dropping the dump stream, the dump tool) if the
-    // pump ended early.
-    drop(rx);
-    compressor.abort();
-    let _ = compressor.await;
+    // pump ended early; its thread stops at its next step without being waited for.
+    drop(packed);
     if let Err(e) = pumped {
         fan.abort_all().await;
         return Err(e);

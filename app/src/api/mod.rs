@@ -12,4 +12,6 @@ pub mod health_log;
 pub mod job_types;
 pub mod jobs;
 pub mod settings;
+pub mod storage;
+pub mod storage_types;
 pub mod users;

@@ -48,7 +48,6 @@ async fn decide(c: &impl ConnectionTrait, instance_id: &str) -> Result<Claim, Db
         }
         let Some(candidate) = execution::Entity::find()
             .filter(Column::Status.eq(ExecutionStatus::Pending))
-            .filter(Column::Kind.eq(ExecutionKind::Backup))
             .order_by_asc(Column::Id)
             .one(c)
             .await?
@@ -56,7 +55,13 @@ async fn decide(c: &impl ConnectionTrait, instance_id: &str) -> Result<Claim, Db
             return Ok(Claim::Idle);
         };
         let now = Utc::now();
-        if let Some(busy) = running_of_job(c, candidate.job_id).await? {
+        // Only backups of one job exclude each other; restores and verifies of its
+        // backups run beside them.
+        let busy = match candidate.kind {
+            ExecutionKind::Backup => running_backup_of_job(c, candidate.job_id).await?,
+            ExecutionKind::Restore | ExecutionKind::Verify => None,
+        };
+        if let Some(busy) = busy {
             execution::Entity::update_many()
                 .set(execution::ActiveModel {
                     status: Set(ExecutionStatus::Skipped),
@@ -96,10 +101,11 @@ async fn decide(c: &impl ConnectionTrait, instance_id: &str) -> Result<Claim, Db
     }
 }
 
-async fn running_of_job(c: &impl ConnectionTrait, job_id: Option<i64>) -> Result<Option<i64>, DbErr> {
+async fn running_backup_of_job(c: &impl ConnectionTrait, job_id: Option<i64>) -> Result<Option<i64>, DbErr> {
     let Some(job_id) = job_id else { return Ok(None) };
     Ok(execution::Entity::find()
         .filter(Column::JobId.eq(job_id))
+        .filter(Column::Kind.eq(ExecutionKind::Backup))
         .filter(Column::Status.eq(ExecutionStatus::Running))
         .one(c)
         .await?

@@ -3,7 +3,7 @@
 
 use super::log::ExecLog;
 use super::{Inner, retention_apply};
-use crate::server::secrets;
+use crate::server::adapter_open;
 use adapters::pipeline::naming::slug;
 use adapters::pipeline::{
     self, BackupOutcome, BackupSpec, Compression, Encryption, ProgressFn, Target, Unit,
@@ -14,7 +14,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use entity::enums::{AdapterKind, ExecutionStatus};
 use entity::execution::{self, Column};
-use entity::{adapter_config, encryption_profile, job, job_destination};
+use entity::{encryption_profile, job, job_destination};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -170,7 +170,7 @@ pub(crate) async fn run(
     record
 }
 
-async fn cancelled(inner: &Inner, log: &ExecLog) -> Record {
+pub(crate) async fn cancelled(inner: &Inner, log: &ExecLog) -> Record {
     let reason = if inner.shutdown.is_cancelled() {
         "server shutting down"
     } else {
@@ -262,12 +262,12 @@ async fn resolve(inner: &Inner, job_id: i64, log: &ExecLog) -> Result<Plan, Stri
         .await
         .map_err(db_error)?
         .ok_or_else(|| "the job was deleted".to_string())?;
-    let source_row = adapter(inner, job.source_id, AdapterKind::Source).await?;
-    let source_config = secrets::open(&inner.key, &source_row.config_encrypted)
-        .map_err(|e| format!("source {}: {e}", source_row.name))?;
-    let source = adapters::registry::source(&source_row.adapter_id, &source_config)
-        .map_err(|e| format!("source {}: {}", source_row.name, e.one_line()))?;
-    let globals = source.kind() == "postgres" && source_config["include_globals"].as_bool() == Some(true);
+    let source_row = adapter_open::row(db, job.source_id, AdapterKind::Source)
+        .await
+        .map_err(|e| e.to_string())?;
+    let source = adapter_open::source(&inner.key, &source_row).map_err(|e| e.to_string())?;
+    let globals =
+        source.kind() == "postgres" && source_row.metadata["include_globals"].as_bool() == Some(true);
 
     let links = job_destination::Entity::find()
         .filter(job_destination::Column::JobId.eq(job.id))
@@ -281,11 +281,9 @@ async fn resolve(inner: &Inner, job_id: i64, log: &ExecLog) -> Result<Plan, Stri
     }
     let mut targets = Vec::with_capacity(links.len());
     for link in links {
-        let row = adapter(inner, link.destination_id, AdapterKind::Destination).await?;
-        let config = secrets::open(&inner.key, &row.config_encrypted)
-            .map_err(|e| format!("destination {}: {e}", row.name))?;
-        let destination = adapters::registry::destination(&row.adapter_id, &config)
-            .map_err(|e| format!("destination {}: {}", row.name, e.one_line()))?;
+        let (row, destination) = adapter_open::open_destination(db, &inner.key, link.destination_id)
+            .await
+            .map_err(|e| e.to_string())?;
         targets.push(Target {
             name: row.name,
             destination,
@@ -357,18 +355,6 @@ async fn resolve(inner: &Inner, job_id: i64, log: &ExecLog) -> Result<Plan, Stri
         tz,
         job,
     })
-}
-
-async fn adapter(inner: &Inner, id: i64, kind: AdapterKind) -> Result<adapter_config::Model, String> {
-    let row = adapter_config::Entity::find_by_id(id)
-        .one(&inner.db)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| format!("{kind:?} #{id} does not exist").to_lowercase())?;
-    if row.kind != kind {
-        return Err(format!("{} is not a {kind:?} adapter", row.name).to_lowercase());
-    }
-    Ok(row)
 }
 
 /// A JSON array of strings; anything else reads as empty ("all databases", "no extra

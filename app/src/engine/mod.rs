@@ -9,6 +9,8 @@ mod instance;
 mod log;
 mod progress;
 pub mod queue;
+pub mod read_request;
+mod read_run;
 mod recovery;
 mod retention_apply;
 mod runner;
@@ -17,6 +19,7 @@ pub mod scheduler;
 pub use error::EngineError;
 pub use progress::Event;
 pub use queue::enqueue;
+pub use read_request::{ReadRequest, RestoreTarget};
 pub use recovery::INTERRUPTED;
 
 use crate::server::master_key::MasterKey;
@@ -120,6 +123,20 @@ impl Engine {
         triggered_by_user_id: Option<i64>,
     ) -> Result<i64, EngineError> {
         let id = queue::enqueue(&self.inner.db, job_id, trigger, triggered_by_user_id, None).await?;
+        self.inner.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Queues a restore or verify of a stored backup and wakes the runner.
+    pub async fn enqueue_read(
+        &self,
+        request: &ReadRequest,
+        job_id: Option<i64>,
+        trigger: ExecutionTrigger,
+        triggered_by_user_id: Option<i64>,
+    ) -> Result<i64, EngineError> {
+        let id =
+            read_request::enqueue(&self.inner.db, request, job_id, trigger, triggered_by_user_id).await?;
         self.inner.wake.notify_one();
         Ok(id)
     }

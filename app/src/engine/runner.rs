@@ -4,9 +4,9 @@
 use super::claim::{self, Claim};
 use super::log::ExecLog;
 use super::progress::Event;
-use super::{Inner, execute, instance, recovery};
+use super::{Inner, execute, instance, read_run, recovery};
 use chrono::Utc;
-use entity::enums::ExecutionStatus;
+use entity::enums::{ExecutionKind, ExecutionStatus};
 use entity::execution::{self, Column};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use std::sync::Arc;
@@ -64,7 +64,14 @@ fn start(inner: Arc<Inner>, execution: execution::Model) {
         // The pipeline runs on a task of its own so that a panic there is still recorded.
         let work = tokio::spawn({
             let (inner, log, token) = (inner.clone(), log.clone(), token.clone());
-            async move { execute::run(&inner, &execution, &token, &log).await }
+            async move {
+                match execution.kind {
+                    ExecutionKind::Backup => execute::run(&inner, &execution, &token, &log).await,
+                    ExecutionKind::Restore | ExecutionKind::Verify => {
+                        read_run::run(&inner, &execution, &token, &log).await
+                    }
+                }
+            }
         });
         let record = match work.await {
             Ok(record) => record,

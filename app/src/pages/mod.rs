@@ -17,4 +17,6 @@ pub mod login;
 pub mod not_built;
 pub mod settings;
 pub mod setup;
+pub mod storage;
+mod storage_row;
 pub mod users;

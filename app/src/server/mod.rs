@@ -2,11 +2,13 @@
 
 pub mod adapter_forms;
 pub mod adapter_health;
+pub mod adapter_open;
 pub mod adapter_store;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod background;
+pub mod backup_keys;
 pub mod config;
 pub mod db;
 pub mod encryption_profiles;
@@ -31,5 +33,7 @@ pub mod session;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod storage;
+pub mod storage_download;
 pub mod system_tasks;
 pub mod users;

@@ -28,6 +28,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .nest("/api/v1", super::rest::routes())
         .route("/events/executions/{id}", get(super::events::execution_events))
+        .route("/storage/{id}/download", get(super::storage_download::download))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -85,6 +85,27 @@ impl Harness {
         }
     }
 
+    /// A GET whose body is binary (a download): status, headers and the exact bytes.
+    pub async fn get_bytes(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+        let mut b = Request::get(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        let mut req = b.body(Body::empty()).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 7], 40000))));
+        let res: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = axum::body::to_bytes(res.into_body(), 256 * 1024 * 1024)
+            .await
+            .expect("body");
+        (status, headers, bytes.to_vec())
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         let mut b = Request::get(path);
         if let Some(c) = cookie {

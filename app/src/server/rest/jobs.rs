@@ -1,11 +1,16 @@
-//! `GET /api/v1/jobs`, `GET /api/v1/jobs/{id}` and `POST /api/v1/jobs/{id}/run`.
+//! Jobs under `/api/v1/jobs`: list, read, run, and create/edit/enable/disable/delete
+//! through the console's job store, with the same scheduling and audit entries.
 
+use super::audit::Client;
 use super::auth::Caller;
+use super::body::JsonBody;
 use super::error::{RestError, RestResult};
+use super::job_body::JobBody;
 use crate::api::error::ApiError;
 use crate::permissions::Permission;
 use crate::server::audit::{self, Actor, Entry};
 use crate::server::auth::ClientInfo;
+use crate::server::job_store;
 use crate::server::state::AppState;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
@@ -73,12 +78,7 @@ pub async fn get(
 ) -> RestResult<Json<Value>> {
     caller.require(Permission::JobsRead)?;
     let found = find(&state.db, id).await?;
-    let links = job_destination::Entity::find()
-        .filter(job_destination::Column::JobId.eq(id))
-        .order_by_asc(job_destination::Column::Priority)
-        .all(&state.db)
-        .await?;
-    Ok(Json(body(&found, &links)))
+    Ok(Json(body(&found, &links(&state.db, id).await?)))
 }
 
 /// Queues a run now; the runner picks it up like any other.
@@ -109,4 +109,124 @@ pub async fn run(
         StatusCode::ACCEPTED,
         Json(json!({ "execution_id": execution_id })),
     ))
+}
+
+async fn links(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_destination::Model>> {
+    Ok(job_destination::Entity::find()
+        .filter(job_destination::Column::JobId.eq(id))
+        .order_by_asc(job_destination::Column::Priority)
+        .all(db)
+        .await?)
+}
+
+async fn audit_job(
+    state: &AppState,
+    key: &crate::server::api_keys::ApiCaller,
+    client: &Client,
+    action: &str,
+    id: i64,
+    summary: String,
+) -> RestResult<()> {
+    super::audit::record(
+        state,
+        key,
+        client,
+        Entry {
+            action,
+            resource_type: "job",
+            resource_id: Some(id.to_string()),
+            summary,
+            success: true,
+        },
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    input: Result<JsonBody<JobBody>, RestError>,
+) -> RestResult<(StatusCode, Json<Value>)> {
+    let key = caller.require(Permission::JobsWrite)?;
+    let JsonBody(input) = input?;
+    let created = job_store::create(&state.db, &input.into_input()?).await?;
+    state.engine.reschedule(created.id).await?;
+    let summary = format!("created job {}", created.name);
+    audit_job(&state, key, &client, "job.create", created.id, summary).await?;
+    let linked = links(&state.db, created.id).await?;
+    Ok((StatusCode::CREATED, Json(body(&created, &linked))))
+}
+
+/// A full replacement: fields left out take their defaults, as on create.
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Path(id): Path<i64>,
+    input: Result<JsonBody<JobBody>, RestError>,
+) -> RestResult<Json<Value>> {
+    let key = caller.require(Permission::JobsWrite)?;
+    let JsonBody(input) = input?;
+    let updated = job_store::update(&state.db, id, &input.into_input()?).await?;
+    state.engine.reschedule(id).await?;
+    let summary = format!("edited job {}", updated.name);
+    audit_job(&state, key, &client, "job.update", id, summary).await?;
+    Ok(Json(body(&updated, &links(&state.db, id).await?)))
+}
+
+async fn set_enabled(
+    state: &AppState,
+    caller: &Caller,
+    client: &Client,
+    id: i64,
+    enabled: bool,
+) -> RestResult<Json<Value>> {
+    let key = caller.require(Permission::JobsWrite)?;
+    let job = job_store::set_enabled(&state.db, id, enabled).await?;
+    if enabled {
+        state.engine.reschedule(id).await?;
+    } else {
+        state.engine.unschedule(id);
+    }
+    let (action, word) = if enabled {
+        ("job.enable", "enabled")
+    } else {
+        ("job.disable", "disabled")
+    };
+    audit_job(state, key, client, action, id, format!("{word} job {}", job.name)).await?;
+    Ok(Json(body(&job, &links(&state.db, id).await?)))
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Path(id): Path<i64>,
+) -> RestResult<Json<Value>> {
+    set_enabled(&state, &caller, &client, id, true).await
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Path(id): Path<i64>,
+) -> RestResult<Json<Value>> {
+    set_enabled(&state, &caller, &client, id, false).await
+}
+
+/// Deletes the job and its destination links; its executions stay, detached.
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Path(id): Path<i64>,
+) -> RestResult<StatusCode> {
+    let key = caller.require(Permission::JobsWrite)?;
+    state.engine.unschedule(id);
+    let deleted = job_store::delete(&state.db, id).await?;
+    let summary = format!("deleted job {}", deleted.name);
+    audit_job(&state, key, &client, "job.delete", id, summary).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,11 +1,19 @@
 //! The REST API under `/api/v1`, for scripts and provisioning. API-key authenticated,
 //! JSON errors, described by `/api/v1/openapi.json`.
 
+pub mod adapters;
+pub mod audit;
 pub mod auth;
+pub mod body;
+pub mod encryption;
 pub mod error;
 pub mod executions;
+pub mod job_body;
 pub mod jobs;
 pub mod openapi;
+pub mod openapi_schemas;
+pub mod openapi_storage;
+pub mod storage;
 
 use super::state::AppState;
 use axum::Router;
@@ -21,6 +29,58 @@ pub fn routes() -> Router<AppState> {
         .route("/jobs", get(jobs::list))
         .route("/jobs/{id}", get(jobs::get))
         .route("/jobs/{id}/run", post(jobs::run))
+        .route("/jobs", post(jobs::create))
+        .route(
+            "/jobs/{id}",
+            axum::routing::put(jobs::update).delete(jobs::delete),
+        )
+        .route("/jobs/{id}/enable", post(jobs::enable))
+        .route("/jobs/{id}/disable", post(jobs::disable))
+        .route("/adapter-types", get(adapters::types))
+        .route(
+            "/sources",
+            get(adapters::list::<adapters::Sources>).post(adapters::create::<adapters::Sources>),
+        )
+        .route(
+            "/sources/{id}",
+            get(adapters::get::<adapters::Sources>)
+                .put(adapters::update::<adapters::Sources>)
+                .delete(adapters::delete::<adapters::Sources>),
+        )
+        .route("/sources/{id}/test", post(adapters::test::<adapters::Sources>))
+        .route(
+            "/destinations",
+            get(adapters::list::<adapters::Destinations>).post(adapters::create::<adapters::Destinations>),
+        )
+        .route(
+            "/destinations/{id}",
+            get(adapters::get::<adapters::Destinations>)
+                .put(adapters::update::<adapters::Destinations>)
+                .delete(adapters::delete::<adapters::Destinations>),
+        )
+        .route(
+            "/destinations/{id}/test",
+            post(adapters::test::<adapters::Destinations>),
+        )
+        .route(
+            "/destinations/{id}/backups",
+            get(storage::list).delete(storage::delete),
+        )
+        .route("/destinations/{id}/backups/download", get(storage::download))
+        .route("/destinations/{id}/backups/verify", post(storage::verify))
+        .route("/destinations/{id}/backups/restore", post(storage::restore))
+        .route(
+            "/encryption-profiles",
+            get(encryption::list).post(encryption::create),
+        )
+        .route(
+            "/encryption-profiles/{id}",
+            get(encryption::get).delete(encryption::delete),
+        )
+        .route(
+            "/encryption-profiles/{id}/recipients",
+            post(encryption::add_recipient).delete(encryption::remove_recipient),
+        )
         .fallback(|| async {
             error::RestError(crate::api::error::ApiError::NotFound(
                 "no such API route; see /api/v1/openapi.json".into(),

@@ -1,106 +1,263 @@
 //! `GET /api/v1/openapi.json`: the REST API described for clients and tools.
 
 use axum::Json;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-fn error_response(description: &str) -> Value {
+pub(super) fn error_response(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
 
+pub(super) fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+pub(super) fn json_content(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+/// The responses of an operation: `ok` (status, description, schema or `None` for an
+/// empty body), the errors every route may answer, and the extra error statuses given.
+pub(super) fn responses(ok: (&str, &str, Option<Value>), extra: &[&str]) -> Value {
+    let mut out = Map::new();
+    let (status, description, schema) = ok;
+    out.insert(
+        status.into(),
+        match schema {
+            Some(s) => json_content(description, s),
+            None => json!({"description": description}),
+        },
+    );
+    out.insert(
+        "401".into(),
+        error_response("Missing, unknown, revoked or expired API key"),
+    );
+    out.insert(
+        "403".into(),
+        error_response("The key lacks the permission this route needs"),
+    );
+    for code in extra {
+        let description = match *code {
+            "400" => "Invalid input (malformed JSON or a validation error); the message says how to fix it",
+            "404" => "No such resource",
+            "409" => "Conflicts with existing data (a duplicate name, or in use by a job)",
+            "502" => {
+                "The connection test failed: `error.code` is `connection_failed` and `error.message` the adapter's own error"
+            }
+            _ => "Error",
+        };
+        out.insert((*code).into(), error_response(description));
+    }
+    Value::Object(out)
+}
+
+pub(super) fn body(schema: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema_ref(schema)}}})
+}
+
+pub(super) fn id_param() -> Value {
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}])
+}
+
+pub(super) fn list_of(key: &str, item: &str) -> Value {
+    json!({"type": "object", "properties": {key: {"type": "array", "items": schema_ref(item)}}})
+}
+
+fn execution_paths(paths: &mut Map<String, Value>) {
+    paths.insert("/api/v1/executions".into(), json!({"get": {
+        "summary": "List executions, newest first (permission executions:read)",
+        "parameters": [
+            {"name": "job_id", "in": "query", "schema": {"type": "integer"}},
+            {"name": "status", "in": "query", "schema": {"type": "string"}},
+            {"name": "before", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
+        ],
+        "responses": responses(("200", "A page of executions", Some(json!({"type": "object",
+            "properties": {"executions": {"type": "array", "items": schema_ref("Execution")},
+                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
+    }}));
+    paths.insert(
+        "/api/v1/executions/{id}".into(),
+        json!({"get": {
+            "summary": "One execution with its per-destination results and log (permission executions:read)",
+            "parameters": id_param(),
+            "responses": responses(("200", "The execution", Some(schema_ref("Execution"))), &["404"])
+        }}),
+    );
+    paths.insert("/api/v1/executions/{id}/cancel".into(), json!({"post": {
+        "summary": "Cancel a pending execution, or ask a running one to stop (permission executions:cancel)",
+        "parameters": id_param(),
+        "responses": responses(("202", "Accepted", Some(json!({"type": "object", "properties": {"execution_id": {"type": "integer"},
+            "outcome": {"type": "string", "enum": ["cancelled", "requested", "already_finished"]}}}))), &["404"])
+    }}));
+}
+
+fn job_paths(paths: &mut Map<String, Value>) {
+    let job = || Some(schema_ref("Job"));
+    paths.insert(
+        "/api/v1/jobs".into(),
+        json!({
+            "get": {
+                "summary": "List jobs by name (permission jobs:read)",
+                "responses": responses(("200", "Every job", Some(list_of("jobs", "Job"))), &[])
+            },
+            "post": {
+                "summary": "Create a job and schedule it when enabled (permission jobs:write)",
+                "requestBody": body("JobInput"),
+                "responses": responses(("201", "The new job", job()), &["400", "409"])
+            }
+        }),
+    );
+    paths.insert(
+        "/api/v1/jobs/{id}".into(),
+        json!({
+            "get": {
+                "summary": "One job with its destinations (permission jobs:read)",
+                "parameters": id_param(),
+                "responses": responses(("200", "The job", job()), &["404"])
+            },
+            "put": {
+                "summary": "Replace the job's settings and reschedule it (permission jobs:write)",
+                "parameters": id_param(),
+                "requestBody": body("JobInput"),
+                "responses": responses(("200", "The job as stored", job()), &["400", "404", "409"])
+            },
+            "delete": {
+                "summary": "Unschedule and delete the job; its executions stay (permission jobs:write)",
+                "parameters": id_param(),
+                "responses": responses(("204", "Deleted", None), &["404"])
+            }
+        }),
+    );
+    for (action, summary) in [
+        ("enable", "Enable the job and schedule it (permission jobs:write)"),
+        (
+            "disable",
+            "Disable the job and unschedule it (permission jobs:write)",
+        ),
+    ] {
+        paths.insert(
+            format!("/api/v1/jobs/{{id}}/{action}"),
+            json!({"post": {
+                "summary": summary,
+                "parameters": id_param(),
+                "responses": responses(("200", "The job as stored", job()), &["404"])
+            }}),
+        );
+    }
+    paths.insert("/api/v1/jobs/{id}/run".into(), json!({"post": {
+        "summary": "Queue a run of the job now (permission jobs:execute); poll /api/v1/executions/{execution_id}",
+        "parameters": id_param(),
+        "responses": responses(("202", "Accepted", Some(json!({"type": "object", "required": ["execution_id"],
+            "properties": {"execution_id": {"type": "integer"}}}))), &["404"])
+    }}));
+}
+
+fn adapter_paths(paths: &mut Map<String, Value>, plural: &str, singular: &str) {
+    let one = || Some(schema_ref("Adapter"));
+    paths.insert(format!("/api/v1/{plural}"), json!({
+        "get": {
+            "summary": format!("List {plural} by name (permission {plural}:read)"),
+            "responses": responses(("200", "Every one", Some(list_of(plural, "Adapter"))), &[])
+        },
+        "post": {
+            "summary": format!("Create a {singular}; the config is checked against the adapter's schema and constructor (permission {plural}:write)"),
+            "requestBody": body("AdapterCreate"),
+            "responses": responses(("201", "The new one, secrets shown only as set/unset", one()), &["400", "409"])
+        }
+    }));
+    paths.insert(format!("/api/v1/{plural}/{{id}}"), json!({
+        "get": {
+            "summary": format!("One {singular} (permission {plural}:read)"),
+            "parameters": id_param(),
+            "responses": responses(("200", "Secrets shown only as set/unset", one()), &["404"])
+        },
+        "put": {
+            "summary": format!("Edit a {singular}; secrets left out or empty keep their value (permission {plural}:write)"),
+            "parameters": id_param(),
+            "requestBody": body("AdapterUpdate"),
+            "responses": responses(("200", "The stored one", one()), &["400", "404", "409"])
+        },
+        "delete": {
+            "summary": format!("Delete a {singular}; refused with 409 while a job uses it (permission {plural}:write)"),
+            "parameters": id_param(),
+            "responses": responses(("204", "Deleted", None), &["404", "409"])
+        }
+    }));
+    paths.insert(format!("/api/v1/{plural}/{{id}}/test"), json!({"post": {
+        "summary": format!("Test the stored {singular}'s connection (at most 15 s) and record the result as its health (permission {plural}:write)"),
+        "parameters": id_param(),
+        "responses": responses(("200", "Connected", Some(schema_ref("ConnectionOk"))), &["404", "502"])
+    }}));
+}
+
+fn encryption_paths(paths: &mut Map<String, Value>) {
+    let one = || Some(schema_ref("EncryptionProfile"));
+    paths.insert("/api/v1/encryption-profiles".into(), json!({
+        "get": {
+            "summary": "List encryption profiles (permission encryption:read)",
+            "responses": responses(("200", "Every profile", Some(list_of("encryption_profiles", "EncryptionProfile"))), &[])
+        },
+        "post": {
+            "summary": "Create a profile with a fresh age identity, sealed on the server; the identity is never returned here (permission encryption:write)",
+            "requestBody": body("ProfileCreate"),
+            "responses": responses(("201", "The new profile", one()), &["400", "409"])
+        }
+    }));
+    paths.insert("/api/v1/encryption-profiles/{id}".into(), json!({
+        "get": {
+            "summary": "One profile (permission encryption:read)",
+            "parameters": id_param(),
+            "responses": responses(("200", "The profile", one()), &["404"])
+        },
+        "delete": {
+            "summary": "Delete a profile; refused with 409 while a job uses it (permission encryption:write)",
+            "parameters": id_param(),
+            "responses": responses(("204", "Deleted", None), &["404", "409"])
+        }
+    }));
+    paths.insert("/api/v1/encryption-profiles/{id}/recipients".into(), json!({
+        "post": {
+            "summary": "Add an extra recipient every backup is also encrypted to (permission encryption:write)",
+            "parameters": id_param(),
+            "requestBody": body("Recipient"),
+            "responses": responses(("200", "The profile", one()), &["400", "404", "409"])
+        },
+        "delete": {
+            "summary": "Remove an extra recipient, named in the body (permission encryption:write)",
+            "parameters": id_param(),
+            "requestBody": body("Recipient"),
+            "responses": responses(("200", "The profile", one()), &["400", "404"])
+        }
+    }));
+}
+
 pub fn document() -> Value {
-    let errors = json!({
-        "401": error_response("Missing, unknown, revoked or expired API key"),
-        "403": error_response("The key lacks the permission this route needs"),
-        "404": error_response("No such resource"),
-    });
-    let with_errors = |ok: Value| {
-        let mut responses = errors.clone();
-        responses["200"] = ok;
-        responses
-    };
-    let accepted = |schema: Value| {
-        let mut responses = errors.clone();
-        responses["202"] =
-            json!({"description": "Accepted", "content": {"application/json": {"schema": schema}}});
-        responses
-    };
-    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let mut paths = Map::new();
+    execution_paths(&mut paths);
+    job_paths(&mut paths);
+    adapter_paths(&mut paths, "sources", "source");
+    adapter_paths(&mut paths, "destinations", "destination");
+    encryption_paths(&mut paths);
+    super::openapi_storage::paths(&mut paths);
+    paths.insert("/api/v1/adapter-types".into(), json!({"get": {
+        "summary": "The adapter types and their config fields (permission sources:read and/or destinations:read; only the readable kinds are listed)",
+        "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
+            "sources": {"type": "array", "items": schema_ref("AdapterType")},
+            "destinations": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
+    }}));
     json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Bulwark REST API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Authenticate with `Authorization: Bearer bwk_…` (create keys in the console or with `bulwark api-key create`). Errors are `{\"error\": {\"code\", \"message\"}}`."
+            "description": "Authenticate with `Authorization: Bearer bwk_…` (create keys in the console or with `bulwark api-key create`). Errors are `{\"error\": {\"code\", \"message\"}}`. Request bodies are JSON."
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
-                    "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-                "Execution": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "job_id": {"type": "integer", "nullable": true},
-                    "kind": {"type": "string", "enum": ["backup", "restore", "verify"]},
-                    "status": {"type": "string", "enum": ["pending", "running", "success", "partial", "failed", "cancelled", "skipped"]},
-                    "trigger": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
-                    "started_at": {"type": "string", "format": "date-time", "nullable": true},
-                    "finished_at": {"type": "string", "format": "date-time", "nullable": true},
-                    "raw_bytes": {"type": "integer", "nullable": true}, "stored_bytes": {"type": "integer", "nullable": true},
-                    "checksum_sha256": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}},
-                "Job": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string", "nullable": true},
-                    "cron": {"type": "string"}, "timezone": {"type": "string"}, "enabled": {"type": "boolean"},
-                    "compression": {"type": "string", "enum": ["zstd", "gzip", "brotli", "none"]},
-                    "compression_level": {"type": "integer", "nullable": true}, "retention": {"type": "object"},
-                    "notify_on": {"type": "string", "enum": ["always", "failure", "success", "never"]},
-                    "source_id": {"type": "integer"}, "databases": {"type": "array", "items": {"type": "string"}},
-                    "encryption_profile_id": {"type": "integer", "nullable": true},
-                    "destinations": {"type": "array", "items": {"type": "object", "properties": {
-                        "destination_id": {"type": "integer"}, "priority": {"type": "integer"}}}},
-                    "last_run_at": {"type": "string", "format": "date-time", "nullable": true},
-                    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}}
-            }
+            "schemas": super::openapi_schemas::all()
         },
         "security": [{"apiKey": []}],
-        "paths": {
-            "/api/v1/executions": {"get": {
-                "summary": "List executions, newest first (permission executions:read)",
-                "parameters": [
-                    {"name": "job_id", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "status", "in": "query", "schema": {"type": "string"}},
-                    {"name": "before", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
-                ],
-                "responses": with_errors(json!({"description": "A page of executions", "content": {"application/json": {"schema": {"type": "object",
-                    "properties": {"executions": {"type": "array", "items": {"$ref": "#/components/schemas/Execution"}},
-                                   "next_before": {"type": "integer", "nullable": true}}}}}}))
-            }},
-            "/api/v1/executions/{id}": {"get": {
-                "summary": "One execution with its per-destination results and log (permission executions:read)",
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "responses": with_errors(json!({"description": "The execution", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Execution"}}}}))
-            }},
-            "/api/v1/executions/{id}/cancel": {"post": {
-                "summary": "Cancel a pending execution, or ask a running one to stop (permission executions:cancel)",
-                "parameters": [id_param.clone()],
-                "responses": accepted(json!({"type": "object", "properties": {"execution_id": {"type": "integer"},
-                    "outcome": {"type": "string", "enum": ["cancelled", "requested", "already_finished"]}}}))
-            }},
-            "/api/v1/jobs": {"get": {
-                "summary": "List jobs by name (permission jobs:read)",
-                "responses": with_errors(json!({"description": "Every job", "content": {"application/json": {"schema": {"type": "object",
-                    "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}}}}))
-            }},
-            "/api/v1/jobs/{id}": {"get": {
-                "summary": "One job with its destinations (permission jobs:read)",
-                "parameters": [id_param.clone()],
-                "responses": with_errors(json!({"description": "The job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}))
-            }},
-            "/api/v1/jobs/{id}/run": {"post": {
-                "summary": "Queue a run of the job now (permission jobs:execute); poll /api/v1/executions/{execution_id}",
-                "parameters": [id_param],
-                "responses": accepted(json!({"type": "object", "required": ["execution_id"], "properties": {"execution_id": {"type": "integer"}}}))
-            }}
-        }
+        "paths": paths
     })
 }
 
