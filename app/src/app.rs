@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("encryption") view=EncryptionPage/>
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>
+                    <Route path=path!("api-keys") view=crate::pages::api_keys::ApiKeysPage/>
                     <Route path=path!("audit") view=|| view! { <NotBuilt title="Audit log" what="Every change, sign-in and run, with who did it and from where. (Entries are already being recorded.)"/> }/>
                 </ParentRoute>
             </Routes>

@@ -9,8 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
 import { setupAdmin, stopAll } from '../lib/console.mjs';
@@ -236,7 +236,7 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     return page.getAttribute(row, 'data-id');
   });
 
-  const recipient = await step(page, 'encryption profile', async () => {
+  await step(page, 'encryption profile', async () => {
     await page.goto(`${server.url}/encryption`);
     await waitForHydration(page);
     await page.fill('#profile-name', PROFILE);
@@ -245,7 +245,6 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     const r = await textOf(page, '#created-recipient');
     assert.match(r, /^age1[0-9a-z]{58}$/);
     await page.waitForSelector(`.profile-card[data-name="${PROFILE}"]`);
-    return r;
   });
 
   const jobId = await step(page, 'job with a seconds-level schedule', async () => {
@@ -354,7 +353,7 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     const objects = files.filter((f) => !f.endsWith('.manifest.json'));
     assert.equal(objects.length, 1, `one backup object in the bucket (the job was disabled after one run): ${files}`);
     const key = objects[0];
-    assert.match(key, new RegExp(`^${PREFIX}/acceptance_pg/\\d{8}T\\d{6}Z_postgres-${original}\\.dump\\.zst\\.age$`));
+    assert.match(key, new RegExp(`^${PREFIX}/acceptance_pg/\\d{8}T\\d{6}(\\.\\d{3})?Z_postgres-${original}\\.dump\\.zst\\.age$`));
     assert.ok(files.includes(`${key}.manifest.json`), `manifest beside ${key}: ${files}`);
     const bytes = readFileSync(join(bucketDir, key));
     assert.ok(bytes.length > 1_000_000, `the object holds the dump: ${bytes.length} bytes`);
@@ -367,7 +366,7 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     assert.equal(manifest.stored_bytes, bytes.length);
     assert.equal(manifest.sha256, createHash('sha256').update(bytes).digest('hex'), 'manifest SHA-256 matches the object');
     assert.equal(await textOf(page, '#execution-checksum'), manifest.sha256, 'the page shows the stored checksum');
-    return { key, relative: manifest.object };
+    return { key, relative: manifest.object, sha256: manifest.sha256 };
   });
 
   const backupRow = await step(page, 'the storage explorer lists the backup', async () => {
@@ -390,9 +389,15 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     for (const b of ['Verify', 'Restore…', 'Delete…']) {
       assert.equal(await page.locator(`${row} button`, { hasText: b }).count(), 1, `a "${b}" button in ${row}`);
     }
+    assert.match(await textOf(page, row), new RegExp(`age \\(${PROFILE}\\)`), 'the row names the encryption profile');
     const download = page.locator(`${row} a`, { hasText: 'Download' });
     assert.equal(await download.count(), 1, `a Download link in ${row}`);
-    assert.ok(await download.getAttribute('href'), 'the Download link has an href');
+    const href = await download.getAttribute('href');
+    assert.ok(href, 'the Download link has an href');
+    const served = await page.request.get(new URL(href, server.url).toString());
+    assert.equal(served.status(), 200, `Download ${href}`);
+    assert.equal(createHash('sha256').update(await served.body()).digest('hex'), object.sha256,
+      'Download serves the stored (encrypted) object');
     await page.screenshot({ path: join(ARTIFACTS, 'acceptance-storage.png'), fullPage: true });
     return row;
   });
@@ -437,5 +442,4 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
 
   const unexpected = problems.filter((p) => !/status of (400|401|409)/.test(p));
   assert.deepEqual(unexpected, [], `no script errors: ${unexpected.join('\n')}`);
-  assert.ok(recipient);
 });

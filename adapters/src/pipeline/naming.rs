@@ -1,6 +1,23 @@
 //! Object names: `<dir>/<UTC timestamp>_<source>-<database>.<ext>[.zst|.gz|.br][.age]`.
+//!
+//! The timestamp has milliseconds (`20261122T030405.123Z`): two runs of one job within
+//! the same second would otherwise get the same name and the second would replace the
+//! first. Names from before (`20261122T030405Z`) still parse.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+const STAMP: &str = "%Y%m%dT%H%M%S%.3fZ";
+
+/// A backup key's creation time and group (what follows the timestamp: source kind,
+/// database and extensions), or `None` for a key that is not named like a backup.
+pub fn split_key(key: &str) -> Option<(DateTime<Utc>, &str)> {
+    let file = key.rsplit('/').next()?;
+    let (stamp, group) = file.split_once('_')?;
+    let at = NaiveDateTime::parse_from_str(stamp, STAMP)
+        .or_else(|_| NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ"))
+        .ok()?;
+    Some((at.and_utc(), group))
+}
 
 /// Lowercases and keeps `[a-z0-9._-]`, so any database or job name makes a safe key.
 pub fn slug(value: &str) -> String {
@@ -36,7 +53,7 @@ impl ObjectName<'_> {
         let dir = self.dir.trim_matches('/');
         let file = format!(
             "{}_{}-{}.{}{}{}",
-            self.created_at.format("%Y%m%dT%H%M%SZ"),
+            self.created_at.format(STAMP),
             slug(self.source_kind),
             slug(self.database),
             self.extension,
@@ -68,7 +85,8 @@ mod tests {
     fn names_are_predictable_and_safe() {
         let name = ObjectName {
             dir: "Nightly PG/",
-            created_at: Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap()
+                + chrono::Duration::milliseconds(67),
             source_kind: "postgres",
             database: "Shop DB/../x",
             extension: "dump",
@@ -77,10 +95,40 @@ mod tests {
         };
         assert_eq!(
             name.key(),
-            "nightly_pg/20261122T030405Z_postgres-shop_db_.._x.dump.zst.age"
+            "nightly_pg/20261122T030405.067Z_postgres-shop_db_.._x.dump.zst.age"
         );
         assert_eq!(slug("../.."), "unnamed");
         assert_eq!(slug("app_prod"), "app_prod");
         assert!(!name.key().contains("/../"));
+    }
+
+    #[test]
+    fn keys_give_their_time_and_group_in_both_stamp_forms() {
+        let (at, group) = split_key("nightly/20261122T030405.067Z_sqlite-app.sqlite.zst").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-22T03:04:05.067+00:00");
+        assert_eq!(group, "sqlite-app.sqlite.zst");
+        let (at, group) = split_key("nightly/20261122T030405Z_sqlite-app.sqlite.zst.age").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-22T03:04:05+00:00");
+        assert_eq!(group, "sqlite-app.sqlite.zst.age");
+        assert_eq!(split_key("nightly/notes.txt"), None);
+        assert_eq!(split_key("nightly/2026_x.dump"), None);
+    }
+
+    #[test]
+    fn runs_within_one_second_get_different_names() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        let name = |created_at| {
+            ObjectName {
+                dir: "job",
+                created_at,
+                source_kind: "postgres",
+                database: "shop",
+                extension: "dump",
+                compression_suffix: "",
+                encryption_suffix: "",
+            }
+            .key()
+        };
+        assert_ne!(name(at), name(at + chrono::Duration::milliseconds(300)));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod adapter_types;
 pub mod adapters;
+pub mod api_keys;
 pub mod auth;
 pub mod dashboard;
 pub mod encryption;

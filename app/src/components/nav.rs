@@ -71,6 +71,12 @@ pub const NAV: &[NavItem] = &[
         needs: Some(Permission::SettingsRead),
     },
     NavItem {
+        href: "/api-keys",
+        label: "API keys",
+        icon: "⚷",
+        needs: Some(Permission::ApiKeysRead),
+    },
+    NavItem {
         href: "/audit",
         label: "Audit log",
         icon: "☰",

@@ -10,8 +10,9 @@
 use super::log::ExecLog;
 use adapters::pipeline::Target;
 use adapters::pipeline::manifest::{SUFFIX, key_for};
+use adapters::pipeline::naming::split_key;
 use adapters::retention::{Backup, Policy, decide};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::collections::HashSet;
 
@@ -88,16 +89,11 @@ async fn delete_with_manifest(target: &Target, key: &str) -> adapters::Result<()
 
 /// `dir/20261122T030405Z_sqlite-app.sqlite.zst` → `sqlite-app.sqlite.zst`.
 fn group_of(key: &str) -> Option<&str> {
-    let file = key.rsplit('/').next()?;
-    file.split_once('_').map(|(_, rest)| rest)
+    split_key(key).map(|(_, group)| group)
 }
 
 fn created_at(key: &str) -> Option<DateTime<Utc>> {
-    let file = key.rsplit('/').next()?;
-    let (stamp, _) = file.split_once('_')?;
-    NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
-        .ok()
-        .map(|t| t.and_utc())
+    split_key(key).map(|(at, _)| at)
 }
 
 #[cfg(test)]

@@ -174,7 +174,7 @@ fn Detail(detail: ExecutionDetail, live: Live, cancel: ServerAction<CancelExecut
             <ProgressBar progress running=Signal::derive(move || status.get() == "running")/>
         </Show>
         {facts(&detail)}
-        {destinations(detail.destinations.clone())}
+        {destinations(detail.destinations.clone(), &detail.row.kind)}
         {detail.error.clone().map(|e| view! { <p class="form-error execution-error" role="alert">{e}</p> })}
         <h2>"Log"</h2>
         <LogView lines/>
@@ -204,17 +204,19 @@ fn facts(d: &ExecutionDetail) -> AnyView {
     .into_any()
 }
 
-fn destinations(results: Vec<DestinationResult>) -> AnyView {
+fn destinations(results: Vec<DestinationResult>, kind: &str) -> AnyView {
     if results.is_empty() {
         return ().into_any();
     }
+    // A backup stores into its destinations; a restore or verify reads from one.
+    let done = if kind == "backup" { "stored" } else { "read" };
     view! {
         <h2>"Destinations"</h2>
         <table class="table" id="execution-destinations">
             <thead><tr><th>"Database"</th><th>"Destination"</th><th>"Result"</th><th>"Object"</th></tr></thead>
             <tbody>
                 {results.into_iter().map(|d| {
-                    let result = if d.ok { "stored".to_string() } else { d.error.clone().unwrap_or_else(|| "failed".into()) };
+                    let result = if d.ok { done.to_string() } else { d.error.clone().unwrap_or_else(|| "failed".into()) };
                     let object = match (d.object.clone(), d.size) {
                         (Some(o), Some(s)) => format!("{o} ({})", human_bytes(s)),
                         (Some(o), None) => o,

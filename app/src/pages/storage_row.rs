@@ -106,7 +106,7 @@ fn RestoreForm(
         }
         .into_any();
     }
-    let input_id = format!("restore-db-{}", backup.object.len());
+    let input_id = format!("restore-db-{}", backup.object);
     view! {
         <ActionForm action=actions.restore attr:class="restore-form" attr:data-testid="restore-form">
             <input type="hidden" name="destination_id" value=l.destination_id.to_string()/>

@@ -1,13 +1,16 @@
 //! API keys for the REST API: `bwk_` + 40 random hex characters, shown once, stored as
 //! a SHA-256 hash, scoped by permission strings, optionally expiring, revocable.
 
+use super::auth::AuthUser;
 use super::error::Result;
+use crate::api::api_keys::{ApiKeyRow, KeyState};
 use crate::api::error::ApiError;
 use crate::permissions::{self, Permission};
 use chrono::{DateTime, Duration, Utc};
-use entity::api_key;
+use entity::{api_key, user};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 
 pub const PREFIX: &str = "bwk_";
@@ -136,6 +139,145 @@ pub async fn authenticate(
     }))
 }
 
+/// `YYYY-MM-DD HH:MM UTC`, as the console shows times.
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Where a key stands at `now`.
+pub fn state_of(key: &api_key::Model, now: DateTime<Utc>) -> KeyState {
+    if key.revoked_at.is_some() {
+        KeyState::Revoked
+    } else if key.expires_at.is_some_and(|e| e <= now) {
+        KeyState::Expired
+    } else {
+        KeyState::Active
+    }
+}
+
+/// Every key, newest first, with who created it. Never a key or its hash.
+pub async fn list(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<ApiKeyRow>> {
+    let rows = api_key::Entity::find()
+        .find_also_related(user::Entity)
+        .order_by_desc(api_key::Column::CreatedAt)
+        .order_by_desc(api_key::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, u)| ApiKeyRow {
+            id: k.id,
+            state: state_of(&k, now),
+            name: k.name,
+            prefix: k.prefix,
+            permissions: serde_json::from_value(k.permissions).unwrap_or_default(),
+            created_by: u.map(|u| u.email),
+            created_at: when(k.created_at),
+            expires_at: k.expires_at.map(when),
+            last_used_at: k.last_used_at.map(when),
+            revoked_at: k.revoked_at.map(when),
+        })
+        .collect())
+}
+
+/// The permissions a console user asked to give a new key, checked against what the
+/// user holds: a key can never do more than its creator. `*` (all permissions) needs
+/// the SuperAdmin group or the wildcard itself.
+pub fn grantable(user: &AuthUser, requested: &[String]) -> Result<Vec<String>, ApiError> {
+    let requested: Vec<&str> = requested
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if requested.is_empty() {
+        return Err(ApiError::invalid("Choose at least one permission for the key."));
+    }
+    if requested.contains(&permissions::ALL) {
+        if !(user.superadmin || user.permissions.iter().any(|p| p == permissions::ALL)) {
+            return Err(ApiError::Forbidden {
+                permission: permissions::ALL.to_string(),
+            });
+        }
+        return Ok(vec![permissions::ALL.to_string()]);
+    }
+    let mut out = Vec::new();
+    for p in requested {
+        let Some(perm) = Permission::parse(p) else {
+            return Err(ApiError::Invalid(format!("Unknown permission `{p}`.")));
+        };
+        if !user.can(perm) {
+            return Err(ApiError::Forbidden {
+                permission: perm.as_str().to_string(),
+            });
+        }
+        out.push(perm.as_str().to_string());
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The expiry of a key from the form's "expires in days": empty for never, else 1–3650.
+pub fn expiry(days: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let days = days.trim();
+    if days.is_empty() {
+        return Ok(None);
+    }
+    match days.parse::<i64>() {
+        Ok(d) if (1..=3650).contains(&d) => Ok(Some(now + Duration::days(d))),
+        _ => Err(ApiError::invalid(
+            "The expiry must be a whole number of days between 1 and 3650, or empty for a key that never expires.",
+        )),
+    }
+}
+
+/// A trimmed name of at most 100 characters that no other unrevoked key uses.
+pub async fn check_name(db: &impl ConnectionTrait, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("Give the key a name.").into());
+    }
+    if name.chars().count() > 100 {
+        return Err(ApiError::invalid("The name may have at most 100 characters.").into());
+    }
+    let taken = api_key::Entity::find()
+        .filter(api_key::Column::Name.eq(name))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "An API key named {name} already exists; choose another name or revoke that key first."
+        ))
+        .into());
+    }
+    Ok(name.to_string())
+}
+
+/// Revokes a key at once; a second revoke is refused with when it was revoked.
+pub async fn revoke(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<api_key::Model> {
+    let done = api_key::Entity::update_many()
+        .col_expr(api_key::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(api_key::Column::Id.eq(id))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    let Some(key) = api_key::Entity::find_by_id(id).one(db).await? else {
+        return Err(ApiError::NotFound(format!("There is no API key #{id}.")).into());
+    };
+    if done.rows_affected == 0 {
+        return Err(ApiError::Conflict(format!(
+            "The API key {} was already revoked{}.",
+            key.name,
+            key.revoked_at
+                .map(|t| format!(" on {}", when(t)))
+                .unwrap_or_default()
+        ))
+        .into());
+    }
+    Ok(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +316,64 @@ mod tests {
         };
         assert!(c.can(Permission::JobsRead));
         assert!(!c.can(Permission::JobsExecute));
+    }
+
+    fn console_user(perms: &[&str], superadmin: bool) -> AuthUser {
+        AuthUser {
+            user_id: 1,
+            session_id: 1,
+            email: "a@b.co".into(),
+            name: "A".into(),
+            group_name: "G".into(),
+            superadmin,
+            permissions: perms.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn users_grant_only_what_they_hold() {
+        let s = |v: &[&str]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let limited = console_user(&["api_keys:write", "jobs:read"], false);
+        assert_eq!(
+            grantable(&limited, &s(&["jobs:read", " jobs:read"])).unwrap(),
+            vec!["jobs:read"]
+        );
+        assert_eq!(
+            grantable(&limited, &s(&["sources:write"])).unwrap_err(),
+            ApiError::Forbidden {
+                permission: "sources:write".into()
+            }
+        );
+        assert!(matches!(
+            grantable(&limited, &s(&["*"])),
+            Err(ApiError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            grantable(&limited, &s(&["", " "])),
+            Err(ApiError::Invalid(_))
+        ));
+        assert!(matches!(
+            grantable(&limited, &s(&["jobs:fly"])),
+            Err(ApiError::Invalid(_))
+        ));
+        let admin = console_user(&[], true);
+        assert_eq!(grantable(&admin, &s(&["*", "jobs:read"])).unwrap(), vec!["*"]);
+        assert_eq!(
+            grantable(&admin, &s(&["sources:write"])).unwrap(),
+            vec!["sources:write"]
+        );
+        let wildcard = console_user(&["*"], false);
+        assert_eq!(grantable(&wildcard, &s(&["*"])).unwrap(), vec!["*"]);
+    }
+
+    #[test]
+    fn expiry_days() {
+        let now = Utc::now();
+        assert_eq!(expiry("", now).unwrap(), None);
+        assert_eq!(expiry(" 30 ", now).unwrap(), Some(now + Duration::days(30)));
+        assert_eq!(expiry("3650", now).unwrap(), Some(now + Duration::days(3650)));
+        for bad in ["0", "3651", "-1", "1.5", "soon"] {
+            assert!(expiry(bad, now).is_err(), "{bad}");
+        }
     }
 }

@@ -7,9 +7,9 @@ use super::state::AppState;
 use crate::api::error::ApiError;
 use crate::api::job_types::{RetentionInput, RetentionItem, RetentionReport};
 use adapters::pipeline::manifest::{SUFFIX, key_for};
-use adapters::pipeline::naming::slug;
+use adapters::pipeline::naming::{slug, split_key};
 use adapters::retention::{Backup, decide};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::Utc;
 use entity::adapter_config;
 use entity::enums::AdapterKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -49,17 +49,6 @@ pub async fn databases(state: &AppState, source_id: i64) -> Result<Vec<String>> 
         ))
         .into()
     })
-}
-
-/// Same naming as the engine's retention: `dir/<UTC stamp>_<what>`; backups are judged
-/// per `<what>` (one group per database).
-fn split_key(key: &str) -> Option<(DateTime<Utc>, &str)> {
-    let file = key.rsplit('/').next()?;
-    let (stamp, group) = file.split_once('_')?;
-    let at = NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
-        .ok()?
-        .and_utc();
-    Some((at, group))
 }
 
 pub async fn retention(
