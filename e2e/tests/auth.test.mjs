@@ -86,8 +86,8 @@ test('setup, sign out, refused sign-in, sign in, hydrated controls', async () =>
   // Client-side navigation to a page that is not built yet says so.
   await waitForHydration(page);
   await page.evaluate(() => { window.__bulwarkNoReload = 'nav'; });
-  await page.click('nav a[href="/storage"]');
-  await page.waitForURL(`${server.url}/storage`);
+  await page.click('nav a[href="/notifications"]');
+  await page.waitForURL(`${server.url}/notifications`);
   await page.waitForSelector('text=Not built yet.');
   assert.equal(await page.evaluate(() => window.__bulwarkNoReload), 'nav', 'navigation happened in the page');
 
