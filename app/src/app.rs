@@ -55,7 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>
                     <Route path=path!("api-keys") view=crate::pages::api_keys::ApiKeysPage/>
-                    <Route path=path!("audit") view=|| view! { <NotBuilt title="Audit log" what="Every change, sign-in and run, with who did it and from where. (Entries are already being recorded.)"/> }/>
+                    <Route path=path!("audit") view=crate::pages::audit::AuditPage/>
                 </ParentRoute>
             </Routes>
         </Router>

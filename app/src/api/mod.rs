@@ -3,6 +3,8 @@
 pub mod adapter_types;
 pub mod adapters;
 pub mod api_keys;
+pub mod audit;
+pub mod audit_types;
 pub mod auth;
 pub mod dashboard;
 pub mod encryption;

@@ -121,7 +121,7 @@ fn JobRowView(row: JobRow, actions: Actions) -> impl IntoView {
                 <input
                     type="checkbox"
                     class="job-enabled"
-                    aria-label="Enabled"
+                    aria-label=format!("Enabled: {}", row.input.name)
                     prop:checked=enabled
                     on:change=move |ev| { actions.toggle.dispatch(SetJobEnabled { id, enabled: event_target_checked(&ev) }); }
                 />

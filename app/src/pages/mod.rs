@@ -3,6 +3,7 @@
 pub mod adapter_form;
 pub mod adapters;
 pub mod api_keys;
+pub mod audit;
 pub mod dashboard;
 pub mod encryption;
 pub mod execution_detail;

@@ -6,6 +6,7 @@ pub mod adapter_open;
 pub mod adapter_store;
 pub mod api_keys;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod background;
 pub mod backup_keys;
