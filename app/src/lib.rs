@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod pages;
 pub mod permissions;
+pub mod url;
 
 #[cfg(feature = "ssr")]
 pub mod cli;

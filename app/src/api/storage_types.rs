@@ -67,19 +67,10 @@ pub struct StorageListing {
 
 /// A browser link that downloads a stored object as it is stored (encrypted, compressed).
 pub fn download_href(destination_id: i64, object: &str) -> String {
-    format!("/storage/{destination_id}/download?object={}", url_escape(object))
-}
-
-fn url_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::url::with_query(
+        &format!("/storage/{destination_id}/download"),
+        &[("object", object.to_string())],
+    )
 }
 
 #[cfg(test)]

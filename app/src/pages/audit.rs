@@ -22,32 +22,12 @@ fn filter_from(q: &leptos_router::params::ParamsMap) -> AuditFilter {
     }
 }
 
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' | b':' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn link(filter: &AuditFilter, before: Option<i64>) -> String {
     let mut q = filter.query();
     if let Some(b) = before {
         q.push(("before", b.to_string()));
     }
-    let q: Vec<String> = q
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect();
-    if q.is_empty() {
-        "/audit".to_string()
-    } else {
-        format!("/audit?{}", q.join("&"))
-    }
+    crate::url::with_query("/audit", &q)
 }
 
 #[component]

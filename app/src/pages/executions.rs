@@ -26,15 +26,7 @@ fn link(filter: &ExecutionFilter, before: Option<i64>) -> String {
     if let Some(b) = before {
         q.push(("before", b.to_string()));
     }
-    let q: Vec<String> = q
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", v.replace('&', "%26").replace(' ', "+")))
-        .collect();
-    if q.is_empty() {
-        "/executions".to_string()
-    } else {
-        format!("/executions?{}", q.join("&"))
-    }
+    crate::url::with_query("/executions", &q)
 }
 
 #[component]
