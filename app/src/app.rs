@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/verify") view=crate::pages::login_verify::LoginVerifyPage/>
                 <Route path=path!("/setup") view=SetupPage/>
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage/>
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>
                     <Route path=path!("api-keys") view=crate::pages::api_keys::ApiKeysPage/>
                     <Route path=path!("audit") view=crate::pages::audit::AuditPage/>
+                    <Route path=path!("profile") view=crate::pages::profile::ProfilePage/>
                 </ParentRoute>
             </Routes>
         </Router>

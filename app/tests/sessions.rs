@@ -55,6 +55,7 @@ async fn sessions_expire_when_idle_and_absolutely() {
         ip: Some("10.0.0.1"),
         user_agent: Some("test"),
         auth_method: "password",
+        mfa_pending: false,
     };
 
     // Used within the idle timeout: alive, and the expiry slides forward.

@@ -14,6 +14,7 @@ pub mod executions;
 pub mod health_log;
 pub mod job_types;
 pub mod jobs;
+pub mod login_verify;
 pub mod settings;
 pub mod storage;
 pub mod storage_types;

@@ -91,6 +91,7 @@ fn UserMenu(me: Me) -> impl IntoView {
                         <span class="muted">{me.email.clone()}</span>
                         <span class="badge">{me.group.clone()}</span>
                     </div>
+                    <a class="menu-item" role="menuitem" href="/profile" id="menu-profile">"Profile"</a>
                     <ActionForm action=logout>
                         <button type="submit" class="menu-item" role="menuitem">"Sign out"</button>
                     </ActionForm>

@@ -16,7 +16,15 @@ pub mod jobs;
 #[cfg(feature = "hydrate")]
 pub mod live_events;
 pub mod login;
+pub mod login_verify;
+mod login_verify_passkey;
+mod login_verify_totp;
 pub mod not_built;
+pub mod profile;
+mod profile_passkeys;
+mod profile_password;
+mod profile_sessions;
+mod profile_totp;
 pub mod settings;
 pub mod setup;
 pub mod storage;

@@ -167,6 +167,9 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
         .lock()
         .map_err(|_| poisoned())?
         .clear(&email);
+    if super::mfa::factors(&state.db, user.id).await?.any() {
+        return start_pending(caller, &user).await;
+    }
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     active.update(&state.db).await?;
@@ -210,7 +213,8 @@ fn poisoned() -> ServerError {
     ServerError::Config("the sign-in rate limiter is unusable after a panic".into())
 }
 
-async fn start_session(caller: &Caller, user: &user::Model, method: &str) -> Result<()> {
+/// Signs `user` in: a new session, its cookie, and on to the dashboard.
+pub async fn start_session(caller: &Caller, user: &user::Model, method: &str) -> Result<()> {
     let token = session::create(
         &caller.state.db,
         session::NewSession {
@@ -218,12 +222,49 @@ async fn start_session(caller: &Caller, user: &user::Model, method: &str) -> Res
             ip: caller.client.ip.as_deref(),
             user_agent: caller.client.user_agent.as_deref(),
             auth_method: method,
+            mfa_pending: false,
         },
         Utc::now(),
     )
     .await?;
     append_set_cookie(&session::set_cookie(&token, caller.state.config.secure_cookies()));
     leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The password was right and the user has a second factor: a pending session that
+/// grants nothing, and on to the second step.
+async fn start_pending(caller: &Caller, user: &user::Model) -> Result<()> {
+    let token = session::create(
+        &caller.state.db,
+        session::NewSession {
+            user_id: user.id,
+            ip: caller.client.ip.as_deref(),
+            user_agent: caller.client.user_agent.as_deref(),
+            auth_method: "password",
+            mfa_pending: true,
+        },
+        Utc::now(),
+    )
+    .await?;
+    audit::record(
+        &caller.state.db,
+        Actor::UserRow {
+            id: user.id,
+            email: &user.email,
+        },
+        &caller.client,
+        Entry {
+            action: "auth.password",
+            resource_type: "session",
+            resource_id: None,
+            summary: "password accepted; waiting for the second factor".into(),
+            success: true,
+        },
+    )
+    .await?;
+    append_set_cookie(&session::set_cookie(&token, caller.state.config.secure_cookies()));
+    leptos_axum::redirect("/login/verify");
     Ok(())
 }
 

@@ -85,8 +85,8 @@ pub fn page_redirect(path: &str, setup_needed: bool, signed_in: bool) -> Option<
         (true, "/setup", _) => None,
         (true, _, _) => Some("/setup"),
         (false, "/setup", _) => Some("/login"),
-        (false, "/login", true) => Some("/"),
-        (false, "/login", false) => None,
+        (false, "/login" | "/login/verify", true) => Some("/"),
+        (false, "/login" | "/login/verify", false) => None,
         (false, _, false) => Some("/login"),
         (false, _, true) => None,
     }
@@ -136,6 +136,9 @@ mod tests {
             ("/login", false, false, None),
             ("/login", false, true, Some("/")),
             ("/jobs", false, true, None),
+            ("/login/verify", false, false, None),
+            ("/login/verify", false, true, Some("/")),
+            ("/login/verify", true, false, Some("/setup")),
         ];
         for (path, setup, signed_in, expected) in cases {
             assert_eq!(

@@ -24,6 +24,7 @@ pub mod job_rows;
 pub mod job_schedule;
 pub mod job_store;
 pub mod master_key;
+pub mod mfa;
 pub mod middleware;
 pub mod password;
 pub mod rate_limit;

@@ -15,6 +15,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::hours(24);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::days(7);
 /// `last_seen_at` is written at most this often, to keep reads cheap.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
+/// A sign-in waiting for its second factor must finish within this time.
+pub const PENDING_TIMEOUT: Duration = Duration::minutes(10);
 
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -31,6 +33,9 @@ pub struct NewSession<'a> {
     pub ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub auth_method: &'a str,
+    /// The password was right but a second factor is still owed: the session
+    /// grants nothing until `resolve_pending` hands it to the second step.
+    pub mfa_pending: bool,
 }
 
 /// Creates a session and returns the token for the cookie (never stored in clear).
@@ -40,12 +45,12 @@ pub async fn create(db: &DatabaseConnection, new: NewSession<'_>, now: DateTime<
         user_id: Set(new.user_id),
         token_hash: Set(hash_token(&token)),
         created_at: Set(now),
-        expires_at: Set(now + IDLE_TIMEOUT),
+        expires_at: Set(now + if new.mfa_pending { PENDING_TIMEOUT } else { IDLE_TIMEOUT }),
         last_seen_at: Set(now),
         ip: Set(new.ip.map(str::to_string)),
         user_agent: Set(new.user_agent.map(|ua| ua.chars().take(512).collect())),
         auth_method: Set(new.auth_method.to_string()),
-        mfa_pending: Set(false),
+        mfa_pending: Set(new.mfa_pending),
         ..Default::default()
     }
     .insert(db)
@@ -93,6 +98,31 @@ pub async fn resolve(
         found
     };
     Ok(Some((found, user, group)))
+}
+
+/// A sign-in that passed its first factor and waits for the second, with its user.
+/// Expired ones are deleted; disabled users have none.
+pub async fn resolve_pending(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(session::Model, user::Model)>> {
+    let Some(found) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .filter(session::Column::MfaPending.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.expires_at <= now {
+        session::Entity::delete_by_id(found.id).exec(db).await?;
+        return Ok(None);
+    }
+    match user::Entity::find_by_id(found.user_id).one(db).await? {
+        Some(user) if !user.disabled => Ok(Some((found, user))),
+        _ => Ok(None),
+    }
 }
 
 pub async fn revoke(db: &DatabaseConnection, token: &str) -> Result<Option<session::Model>> {
