@@ -1,0 +1,150 @@
+//! Real objects for the matrix's requests to act on: a source, a destination holding a
+//! real backup, a job, an encryption profile, an API key, a user, a group and an
+//! execution. A request that wrongly got through would change one of them.
+
+use crate::common::{Harness, PASSWORD};
+use crate::engine_fixtures::{self, JobSpec};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub struct World {
+    pub dir: PathBuf,
+    pub destination_dir: PathBuf,
+    values: HashMap<&'static str, String>,
+}
+
+impl World {
+    /// Replaces `{source}`, `{job}`… in a request template with this world's ids.
+    pub fn fill(&self, template: &str) -> String {
+        let mut out = template.to_string();
+        for (name, value) in &self.values {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
+    pub fn set(&mut self, name: &'static str, value: impl ToString) {
+        self.values.insert(name, value.to_string());
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("the matrix world has no {name}"))
+    }
+}
+
+/// Builds the world as the admin; `admin` is the admin's session cookie.
+pub async fn build(h: &Harness, admin: &str) -> World {
+    let state = &h.state;
+    let dir = engine_fixtures::temp_dir("matrix");
+    let db_file = dir.join("app.sqlite");
+    engine_fixtures::make_sqlite(&db_file, 50).await;
+    let destination_dir = dir.join("backups");
+    std::fs::create_dir_all(&destination_dir).unwrap();
+    let source = engine_fixtures::sqlite_source(state, "matrix source", &db_file).await;
+    let destination = engine_fixtures::local_destination(state, "matrix destination", &destination_dir).await;
+    let profile = engine_fixtures::encryption_profile(state, "matrix profile").await;
+    let destinations = [destination];
+    let mut spec = JobSpec::new("matrix job", source, &destinations);
+    spec.encryption_profile_id = Some(profile);
+    let job = engine_fixtures::create_job(state, spec).await;
+
+    state.engine.start().await.expect("start the engine");
+    let run = h.call("run_job", &[("id", &job.to_string())], Some(admin)).await;
+    assert_eq!(run.status, http::StatusCode::OK, "run_job: {}", run.body);
+    let execution: i64 = serde_json::from_str(&run.body).expect("run_job returns the execution id");
+    let finished = engine_fixtures::wait_finished(&state.db, execution).await;
+    assert!(
+        matches!(finished.status, entity::enums::ExecutionStatus::Success),
+        "the matrix backup failed: {:?}",
+        finished.error
+    );
+    let object = engine_fixtures::files(&destination_dir)
+        .into_iter()
+        .find(|f| !f.ends_with(".manifest.json"))
+        .expect("the backup object");
+
+    let key = h
+        .call(
+            "create_api_key",
+            &[("name", "matrix key"), ("permissions[0]", "jobs:read")],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(key.status, http::StatusCode::OK, "create_api_key: {}", key.body);
+    let key_id = {
+        use sea_orm::EntityTrait;
+        entity::api_key::Entity::find()
+            .all(&state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.id)
+            .max()
+            .unwrap()
+    };
+
+    let group = {
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = chrono::Utc::now();
+        entity::group::ActiveModel {
+            name: Set("matrix group".into()),
+            description: Set(None),
+            permissions: Set(serde_json::json!(["jobs:read"])),
+            protected: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .unwrap()
+        .id
+    };
+    let user = h
+        .call(
+            "create_user",
+            &[
+                ("email", "matrix.user@example.com"),
+                ("name", "Matrix User"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("group_id", &group.to_string()),
+            ],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(user.status, http::StatusCode::OK, "create_user: {}", user.body);
+
+    let mut world = World {
+        dir: dir.clone(),
+        destination_dir: destination_dir.clone(),
+        values: HashMap::new(),
+    };
+    world.set("source", source);
+    world.set("destination", destination);
+    world.set("profile", profile);
+    world.set("job", job);
+    world.set("execution", execution);
+    world.set("object", &object);
+    world.set("key", key_id);
+    world.set("group", group);
+    world.set("user", user.body.trim());
+    world.set("dir", dir.display());
+    let extra = {
+        use sea_orm::EntityTrait;
+        entity::encryption_profile::Entity::find_by_id(profile)
+            .one(&state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .extra_recipients
+    };
+    world.set(
+        "extra_recipient",
+        extra[0].as_str().expect("the profile's extra recipient"),
+    );
+    world
+}
