@@ -19,22 +19,38 @@ use matrix::world::World;
 use matrix::{Need, snapshot};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The server functions declared in the source (`#[server(endpoint = "…")]`), so one
+/// the linker left out of the registry still has to be listed.
+fn declared_server_fns() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).expect("app/src/api") {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for part in text.split("#[server(endpoint = \"").skip(1) {
+            found.insert(part.split('"').next().unwrap().to_string());
+        }
+    }
+    found
+}
+
 #[test]
 fn every_server_function_is_in_the_matrix() {
-    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
-        .collect();
+    let mut declared = declared_server_fns();
+    declared.extend(
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.trim_start_matches("/api/").to_string()),
+    );
     let listed: BTreeSet<String> = SERVER_FNS.iter().map(|c| c.endpoint.to_string()).collect();
-    let missing: Vec<_> = registered.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&registered).collect();
+    let missing: Vec<_> = declared.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&declared).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
-        "server functions missing from the matrix: {missing:?}; listed but not registered: {stale:?}"
+        "server functions missing from the matrix: {missing:?}; listed but not declared: {stale:?}"
     );
     assert!(
-        registered.len() > 40,
-        "only {} server functions registered",
-        registered.len()
+        declared.len() > 40,
+        "only {} server functions found",
+        declared.len()
     );
 }
 
