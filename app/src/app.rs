@@ -22,6 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href="/bulwark.css"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <script src="/passkeys.js" defer=true></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -54,9 +55,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("storage/:id") view=crate::pages::storage::StorageDestinationPage/>
                     <Route path=path!("encryption") view=EncryptionPage/>
                     <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("groups") view=crate::pages::groups::GroupsPage/>
                     <Route path=path!("settings") view=crate::pages::settings::SettingsPage/>
                     <Route path=path!("api-keys") view=crate::pages::api_keys::ApiKeysPage/>
                     <Route path=path!("audit") view=crate::pages::audit::AuditPage/>
+                    <Route path=path!("sso") view=crate::pages::sso::SsoPage/>
                     <Route path=path!("profile") view=crate::pages::profile::ProfilePage/>
                 </ParentRoute>
             </Routes>

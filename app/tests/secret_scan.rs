@@ -18,9 +18,13 @@ use sea_orm::{EntityTrait, FromQueryResult, JsonValue, Statement};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-/// Responses that hand a secret to its owner on purpose, once: the identity download
-/// (an explicit, audited export needing encryption:write).
-const DELIBERATE: &[(&str, &str)] = &[("download_identity", "age identity")];
+/// Responses that hand a secret to its owner on purpose: the identity download (an
+/// explicit, audited export needing encryption:write). TOTP enrolment shows its secret
+/// too, but only until confirmed, which happens before the sweep.
+const DELIBERATE: &[(&str, &str)] = &[
+    ("download_identity", "age identity"),
+    ("totp_begin", "TOTP secret"),
+];
 
 #[derive(Clone, Default)]
 struct LogCapture(Arc<Mutex<Vec<u8>>>);
@@ -132,6 +136,30 @@ async fn scan(h: &Harness, logs: &LogCapture) {
     world.set("token", &token);
 
     let mut captured: Vec<Captured> = Vec::new();
+    // TOTP enrolment: the secret is shown once, then confirmed with a computed code.
+    let begin = h.call("totp_begin", &[], Some(&admin)).await;
+    assert!(begin.status.is_success(), "totp_begin: {}", begin.body);
+    let totp_secret = begin.json()["secret"]
+        .as_str()
+        .expect("the TOTP secret")
+        .to_string();
+    let code = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(&totp_secret).unwrap())
+        .build()
+        .unwrap()
+        .generate_current()
+        .to_string();
+    let confirm = h.call("totp_confirm", &[("code", &code)], Some(&admin)).await;
+    assert!(confirm.status.is_success(), "totp_confirm: {}", confirm.body);
+    let backup_codes: Vec<String> = serde_json::from_str(&confirm.body).expect("the backup codes");
+    assert_eq!(backup_codes.len(), 10);
+    secrets.push(("TOTP secret", totp_secret));
+    secrets.extend(backup_codes.into_iter().map(|c| ("backup code", c)));
+    secrets.push(("SSO client secret", matrix::world::SSO_CLIENT_SECRET.to_string()));
+    // Passwords the sweep itself sets.
+    secrets.push(("changed password", "the matrix changed password".to_string()));
+    secrets.push(("reset password", "a reset password for matrix".to_string()));
+
     for case in SERVER_FNS {
         // Signing out would end the admin's session for the rest of the sweep.
         if matches!(case.endpoint, "logout" | "cancel_pending_login") {

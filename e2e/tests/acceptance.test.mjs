@@ -13,7 +13,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
-import { setupAdmin, stopAll } from '../lib/console.mjs';
+import { ADMIN, setupAdmin, stopAll } from '../lib/console.mjs';
+import { assertNoSecrets } from '../lib/secrets.mjs';
 import { createDatabase, databaseExists, dropDatabase, fingerprint, pgUrl, psql, uniqueName } from '../lib/pg.mjs';
 
 // ~40 MB of random bytea (plus small tables): long enough (several seconds in a debug
@@ -178,7 +179,7 @@ async function step(page, name, body) {
 }
 
 test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the storage explorer', async () => {
-  const { page, problems } = await openPage(browser);
+  const { page, problems, responses } = await openPage(browser);
   const pg = pgUrl();
   const before = fingerprint(original);
   assert.deepEqual(Object.keys(before).filter((k) => !k.startsWith('sequence')),
@@ -440,6 +441,10 @@ test('acceptance: scheduled PostgreSQL → S3 backup, live, restored from the st
     assert.match(await textOf(page, 'h1 + p.muted'), /verify/i);
   });
 
+  // Everything the browser received during the run: the password and the S3 secret
+  // key typed into the forms never came back.
+  const scanned = await assertNoSecrets(responses, { 'admin password': ADMIN.password, 'S3 secret key': 'testsecret' });
+  assert.ok(scanned > 20, `only ${scanned} responses captured`);
   const unexpected = problems.filter((p) => !/status of (400|401|409)/.test(p));
   assert.deepEqual(unexpected, [], `no script errors: ${unexpected.join('\n')}`);
 });

@@ -202,7 +202,8 @@ svc_oidc() {
   OIDC_PORT=$OIDC_PORT OIDC_PROVIDER_PATH=$NODE/node_modules/oidc-provider bg oidc node "$HERE/oidc-server.mjs"
   wait_for oidc 30 curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"
   setenv TEST_OIDC_ISSUER "http://127.0.0.1:$OIDC_PORT"; setenv TEST_OIDC_CLIENT_ID backup-app
-  setenv TEST_OIDC_CLIENT_SECRET backup-app-secret; setenv TEST_OIDC_REDIRECT_URI "http://127.0.0.1:3000/auth/oidc/callback"; }
+  setenv TEST_OIDC_CLIENT_SECRET backup-app-secret; setenv TEST_OIDC_REDIRECT_URI "http://127.0.0.1:3000/auth/oidc/callback"
+  setenv TEST_OIDC_PROVIDER_PATH "$NODE/node_modules/oidc-provider"; }
 
 svc_tools() { # stock tools the tests use to prove backups need no Bulwark to read
   apt_need age zstd sqlite3 postgresql-client; }

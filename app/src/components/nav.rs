@@ -65,6 +65,12 @@ pub const NAV: &[NavItem] = &[
         needs: Some(Permission::UsersRead),
     },
     NavItem {
+        href: "/sso",
+        label: "Single sign-on",
+        icon: "⇄",
+        needs: Some(Permission::SsoRead),
+    },
+    NavItem {
         href: "/settings",
         label: "Settings",
         icon: "⚙",

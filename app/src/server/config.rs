@@ -16,6 +16,8 @@ pub struct Config {
     pub encryption_key: KeySource,
     /// Where the built site (wasm, JS, CSS) is served from.
     pub site_root: PathBuf,
+    /// `BULWARK_DISABLE_PASSWORD_LOGIN=true`: only SSO signs in (while a provider is enabled).
+    pub disable_password_login: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +76,10 @@ impl Config {
         let site_root = get("BULWARK_SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(default_site_root);
+        let disable_password_login = get("BULWARK_DISABLE_PASSWORD_LOGIN")
+            .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
         Ok(Config {
+            disable_password_login,
             data_dir,
             database_url,
             listen,
@@ -150,5 +155,13 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("not both"), "{e}");
+    }
+
+    #[test]
+    fn password_login_switch() {
+        let off = |vars: &[(&str, &str)]| config(vars).unwrap().disable_password_login;
+        assert!(!off(&[]));
+        assert!(off(&[("BULWARK_DISABLE_PASSWORD_LOGIN", "true")]));
+        assert!(!off(&[("BULWARK_DISABLE_PASSWORD_LOGIN", "false")]));
     }
 }

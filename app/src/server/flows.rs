@@ -90,6 +90,9 @@ fn already_set_up() -> ServerError {
 
 pub async fn login(caller: &Caller, email: String, password: String) -> Result<()> {
     let state = &caller.state;
+    if super::sso_providers::password_login_disabled(&state.db, state.config.disable_password_login).await? {
+        return Err(ApiError::invalid(super::sso_providers::PASSWORD_LOGIN_OFF).into());
+    }
     let email = users::normalize_email(&email);
     if email.is_empty() || password.is_empty() {
         return Err(ApiError::invalid("Enter your email address and password.").into());

@@ -6,7 +6,9 @@ use super::error::Result;
 use super::session;
 use chrono::Utc;
 use entity::{passkey, session as session_entity, totp_secret, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 
 /// The second factors a user has set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

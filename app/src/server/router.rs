@@ -16,6 +16,12 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
 frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn build(state: AppState) -> Router {
+    super::passkeys::register_server_fns();
+    crate::api::totp::register_server_fns();
+    crate::api::users::register_server_fns();
+    crate::api::groups::register_server_fns();
+    crate::api::profile::register_server_fns();
+    crate::api::sso::register_server_fns();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let headers = [
@@ -35,6 +41,8 @@ pub fn build(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate));
+    // SSO sign-in routes sit outside `authenticate`, which sends signed-out pages to /login.
+    router = router.merge(super::oidc_flow::routes());
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),

@@ -45,7 +45,12 @@ pub async fn create(db: &DatabaseConnection, new: NewSession<'_>, now: DateTime<
         user_id: Set(new.user_id),
         token_hash: Set(hash_token(&token)),
         created_at: Set(now),
-        expires_at: Set(now + if new.mfa_pending { PENDING_TIMEOUT } else { IDLE_TIMEOUT }),
+        expires_at: Set(now
+            + if new.mfa_pending {
+                PENDING_TIMEOUT
+            } else {
+                IDLE_TIMEOUT
+            }),
         last_seen_at: Set(now),
         ip: Set(new.ip.map(str::to_string)),
         user_agent: Set(new.user_agent.map(|ua| ua.chars().take(512).collect())),
@@ -134,6 +139,37 @@ pub async fn revoke(db: &DatabaseConnection, token: &str) -> Result<Option<sessi
         session::Entity::delete_by_id(s.id).exec(db).await?;
     }
     Ok(found)
+}
+
+/// Every live, fully signed-in session of a user, newest first.
+pub async fn list_for_user(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::MfaPending.eq(false))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::CreatedAt.gt(now - ABSOLUTE_TIMEOUT))
+        .order_by_desc(session::Column::CreatedAt)
+        .order_by_desc(session::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Ends every session of a user (pending ones too) but `except`; returns how many.
+pub async fn revoke_all_for_user(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+    except: Option<i64>,
+) -> Result<u64> {
+    let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = except {
+        delete = delete.filter(session::Column::Id.ne(keep));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
 }
 
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {

@@ -23,6 +23,8 @@ pub struct AppState {
     setup_done: Arc<AtomicBool>,
     /// Queue, runner and scheduler; started by `bulwark serve` (tests start it themselves).
     pub engine: Engine,
+    /// WebAuthn for passkeys: the relying party and the ceremonies in progress.
+    pub relying_party: Arc<super::webauthn::RelyingParty>,
 }
 
 #[derive(Debug)]
@@ -40,6 +42,7 @@ impl AppState {
     ) -> Self {
         AppState {
             engine: Engine::new(db.clone(), master_key.clone()),
+            relying_party: Arc::new(super::webauthn::RelyingParty::new(&config.public_url)),
             db,
             config: Arc::new(config),
             master_key,

@@ -153,9 +153,10 @@ pub async fn fresh_pg_database(test: &str) -> Option<String> {
         return None;
     };
     use sea_orm::{ConnectionTrait, Database};
+    // PostgreSQL cuts names at 63 bytes: shorten the test's, never the unique suffix.
     let name = format!(
         "bulwark_{}_{}",
-        test,
+        &test[..test.len().min(40)],
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
     let admin = Database::connect(&admin_url)

@@ -7,6 +7,9 @@ use crate::engine_fixtures::{self, JobSpec};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// The client secret of the world's SSO provider (for the secret scan).
+pub const SSO_CLIENT_SECRET: &str = "matrix-sso-client-secret-3f9d2c";
+
 pub struct World {
     pub dir: PathBuf,
     pub destination_dir: PathBuf,
@@ -118,6 +121,35 @@ pub async fn build(h: &Harness, admin: &str) -> World {
         .await;
     assert_eq!(user.status, http::StatusCode::OK, "create_user: {}", user.body);
 
+    let spare_group = h
+        .call("create_group", &[("name", "matrix spare group")], Some(admin))
+        .await;
+    assert_eq!(
+        spare_group.status,
+        http::StatusCode::OK,
+        "create_group: {}",
+        spare_group.body
+    );
+    let sso = h
+        .call(
+            "save_sso_provider",
+            &[
+                ("slug", "matrix"),
+                ("button_label", "Matrix"),
+                ("issuer_url", "http://127.0.0.1:9"),
+                ("client_id", "matrix-client"),
+                ("client_secret", SSO_CLIENT_SECRET),
+            ],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(
+        sso.status,
+        http::StatusCode::OK,
+        "save_sso_provider: {}",
+        sso.body
+    );
+
     let mut world = World {
         dir: dir.clone(),
         destination_dir: destination_dir.clone(),
@@ -133,6 +165,8 @@ pub async fn build(h: &Harness, admin: &str) -> World {
     world.set("group", group);
     world.set("user", user.body.trim());
     world.set("dir", dir.display());
+    world.set("spare_group", spare_group.body.trim());
+    world.set("sso", sso.json()["id"].as_i64().expect("the provider's id"));
     let extra = {
         use sea_orm::EntityTrait;
         entity::encryption_profile::Entity::find_by_id(profile)

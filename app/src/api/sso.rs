@@ -1,0 +1,315 @@
+//! Single sign-on providers: the console's list and form, the discovery test, and
+//! the public list of sign-in buttons. The client secret never leaves the server.
+// The provider form's fields are `save_sso_provider`'s arguments, and `#[server]` does not
+// carry an item-level allow over to the function it generates for the browser.
+#![allow(clippy::too_many_arguments)]
+
+use super::error::ApiError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One provider as the console sees it: whether a secret is stored, never the secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SsoProviderRow {
+    pub id: i64,
+    pub slug: String,
+    pub button_label: String,
+    pub issuer_url: String,
+    pub client_id: String,
+    pub secret_stored: bool,
+    pub scopes: String,
+    pub email_domains: Vec<String>,
+    pub allow_provisioning: bool,
+    pub default_group_id: Option<i64>,
+    pub default_group: Option<String>,
+    pub enabled: bool,
+    /// The URL to register at the provider.
+    pub redirect_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SsoGroupChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiscoveryReport {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// A "Sign in with …" button on the login page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SsoButton {
+    pub slug: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginOptions {
+    pub buttons: Vec<SsoButton>,
+    /// False when the operator turned password sign-in off and a provider is enabled.
+    pub password_login: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn row(
+    state: &crate::server::state::AppState,
+    p: entity::sso_provider::Model,
+    group: Option<entity::group::Model>,
+) -> SsoProviderRow {
+    SsoProviderRow {
+        redirect_uri: crate::server::oidc_flow::redirect_uri(state, &p.slug),
+        email_domains: crate::server::sso_providers::domains(&p),
+        secret_stored: !p.client_secret_encrypted.is_empty(),
+        id: p.id,
+        slug: p.slug,
+        button_label: p.button_label,
+        issuer_url: p.issuer_url,
+        client_id: p.client_id,
+        scopes: p.scopes,
+        allow_provisioning: p.allow_provisioning,
+        default_group_id: p.default_group_id,
+        default_group: group.map(|g| g.name),
+        enabled: p.enabled,
+    }
+}
+
+#[server(endpoint = "list_sso_providers")]
+pub async fn list_sso_providers() -> Result<Vec<SsoProviderRow>, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async {
+        let caller = guard(Need::Permission(Permission::SsoRead))?;
+        let rows = crate::server::sso_providers::list(&caller.state.db).await?;
+        Ok(rows.into_iter().map(|(p, g)| row(&caller.state, p, g)).collect())
+    })
+    .await
+}
+
+/// The groups a provider may place new users in.
+#[server(endpoint = "sso_group_choices")]
+pub async fn sso_group_choices() -> Result<Vec<SsoGroupChoice>, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    use entity::group;
+    use sea_orm::{EntityTrait, QueryOrder};
+    respond(async {
+        let caller = guard(Need::Permission(Permission::SsoRead))?;
+        Ok(group::Entity::find()
+            .order_by_asc(group::Column::Name)
+            .all(&caller.state.db)
+            .await?
+            .into_iter()
+            .map(|g| SsoGroupChoice {
+                id: g.id,
+                name: g.name,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Creates a provider when `id` is empty, else updates it. An empty `client_secret`
+/// keeps the stored one. Checkboxes: any of `on`/`true`/`1` is checked.
+#[server(endpoint = "save_sso_provider")]
+pub async fn save_sso_provider(
+    #[server(default)] id: String,
+    slug: String,
+    button_label: String,
+    issuer_url: String,
+    client_id: String,
+    #[server(default)] client_secret: String,
+    #[server(default)] scopes: String,
+    #[server(default)] email_domains: String,
+    #[server(default)] allow_provisioning: String,
+    #[server(default)] default_group_id: String,
+    #[server(default)] enabled: String,
+) -> Result<SsoProviderRow, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::sso_providers::{self, ProviderForm};
+    use sea_orm::EntityTrait;
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::SsoWrite))?;
+        let me = caller.user()?;
+        let db = &caller.state.db;
+        let flag = |v: &str| matches!(v.trim(), "on" | "true" | "1");
+        let default_group_id = match default_group_id.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::invalid("Choose a default group from the list."))?,
+            ),
+        };
+        let id = match id.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| ApiError::invalid("The provider id is not a number."))?,
+            ),
+        };
+        let valid = sso_providers::validate(&ProviderForm {
+            slug,
+            button_label,
+            issuer_url,
+            client_id,
+            client_secret,
+            scopes,
+            email_domains,
+            allow_provisioning: flag(&allow_provisioning),
+            default_group_id,
+            enabled: flag(&enabled),
+        })?;
+        let secret_changed = valid.client_secret.is_some();
+        let now = chrono::Utc::now();
+        let (saved, action, verb) = match id {
+            None => (
+                sso_providers::create(db, &caller.state.master_key, valid, now).await?,
+                "sso.create",
+                "created",
+            ),
+            Some(id) => (
+                sso_providers::update(db, &caller.state.master_key, id, valid, now).await?,
+                "sso.update",
+                "updated",
+            ),
+        };
+        let group = match saved.default_group_id {
+            Some(g) => entity::group::Entity::find_by_id(g).one(db).await?,
+            None => None,
+        };
+        let domains = sso_providers::domains(&saved);
+        let summary = format!(
+            "{verb} SSO provider {} (\"{}\", issuer {}, client {}, scopes \"{}\", domains {}, provisioning {}{}, {}){}",
+            saved.slug,
+            saved.button_label,
+            saved.issuer_url,
+            saved.client_id,
+            saved.scopes,
+            if domains.is_empty() { "any".to_string() } else { domains.join(", ") },
+            if saved.allow_provisioning { "on" } else { "off" },
+            group.as_ref().map(|g| format!(" into {}", g.name)).unwrap_or_default(),
+            if saved.enabled { "enabled" } else { "disabled" },
+            if secret_changed && action == "sso.update" { "; client secret replaced" } else { "" },
+        );
+        audit::record(
+            db,
+            Actor::User(me),
+            &caller.client,
+            Entry {
+                action,
+                resource_type: "sso_provider",
+                resource_id: Some(saved.id.to_string()),
+                summary,
+                success: true,
+            },
+        )
+        .await?;
+        Ok(row(&caller.state, saved, group))
+    })
+    .await
+}
+
+#[server(endpoint = "delete_sso_provider")]
+pub async fn delete_sso_provider(id: i64) -> Result<(), ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::Permission(Permission::SsoWrite))?;
+        let me = caller.user()?;
+        let db = &caller.state.db;
+        let gone = crate::server::sso_providers::delete(db, id).await?;
+        audit::record(
+            db,
+            Actor::User(me),
+            &caller.client,
+            Entry {
+                action: "sso.delete",
+                resource_type: "sso_provider",
+                resource_id: Some(gone.id.to_string()),
+                summary: format!(
+                    "deleted SSO provider {} (its users keep their accounts)",
+                    gone.slug
+                ),
+                success: true,
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Fetches `issuer_url`'s discovery document and keys, and reports what was found or
+/// what went wrong. Needs sso:write: it makes the server fetch a URL of the caller's choosing.
+#[server(endpoint = "test_sso_discovery")]
+pub async fn test_sso_discovery(issuer_url: String) -> Result<DiscoveryReport, ApiError> {
+    use crate::permissions::Permission;
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        guard(Need::Permission(Permission::SsoWrite))?;
+        let issuer = issuer_url.trim().trim_end_matches('/').to_string();
+        if issuer.is_empty() {
+            return Err(ApiError::invalid("Enter the issuer URL first.").into());
+        }
+        Ok(match crate::server::oidc_client::discover(&issuer, true).await {
+            Ok(meta) => DiscoveryReport {
+                ok: true,
+                message: format!(
+                    "Discovery succeeded: issuer {}, authorization endpoint {}, {} signing key(s).",
+                    meta.issuer().as_str(),
+                    meta.authorization_endpoint().as_str(),
+                    meta.jwks().keys().len()
+                ),
+            },
+            Err(e) => DiscoveryReport {
+                ok: false,
+                message: format!("Discovery failed: {e}"),
+            },
+        })
+    })
+    .await
+}
+
+/// The login page's SSO buttons and whether its password form is shown. Public.
+#[server(endpoint = "sso_login_options")]
+pub async fn sso_login_options() -> Result<LoginOptions, ApiError> {
+    use crate::server::auth::{Need, guard, respond};
+    use crate::server::sso_providers;
+    respond(async {
+        let caller = guard(Need::Public)?;
+        let db = &caller.state.db;
+        let buttons: Vec<SsoButton> = sso_providers::enabled(db)
+            .await?
+            .into_iter()
+            .map(|p| SsoButton {
+                slug: p.slug,
+                label: p.button_label,
+            })
+            .collect();
+        let disabled =
+            sso_providers::password_login_disabled(db, caller.state.config.disable_password_login).await?;
+        Ok(LoginOptions {
+            buttons,
+            password_login: !disabled,
+        })
+    })
+    .await
+}
+
+/// Registers the SSO server functions by hand: `inventory` registers them from static
+/// constructors, which the linker may drop from a code unit nothing else refers to.
+#[cfg(feature = "ssr")]
+pub fn register_server_fns() {
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<ListSsoProviders>();
+    register_explicit::<SsoGroupChoices>();
+    register_explicit::<SaveSsoProvider>();
+    register_explicit::<DeleteSsoProvider>();
+    register_explicit::<TestSsoDiscovery>();
+    register_explicit::<SsoLoginOptions>();
+}

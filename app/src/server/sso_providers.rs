@@ -1,0 +1,345 @@
+//! SSO providers at rest: validation, storage (the client secret sealed with the
+//! master key) and the lookups the sign-in flow needs.
+
+use super::error::{Result, ServerError};
+use super::master_key::MasterKey;
+use super::oidc_decide::parse_domains;
+use crate::api::error::ApiError;
+use chrono::{DateTime, Utc};
+use entity::{group, sso_provider};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
+};
+
+pub const DEFAULT_SCOPES: &str = "openid email profile";
+pub const PASSWORD_LOGIN_OFF: &str =
+    "Password sign-in is turned off on this server; sign in with single sign-on instead.";
+
+/// The console's form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderForm {
+    pub slug: String,
+    pub button_label: String,
+    pub issuer_url: String,
+    pub client_id: String,
+    /// Empty keeps the stored secret when editing.
+    pub client_secret: String,
+    pub scopes: String,
+    pub email_domains: String,
+    pub allow_provisioning: bool,
+    pub default_group_id: Option<i64>,
+    pub enabled: bool,
+}
+
+/// A form that passed validation.
+#[derive(Debug, Clone)]
+pub struct Valid {
+    pub slug: String,
+    pub button_label: String,
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub scopes: String,
+    pub email_domains: Vec<String>,
+    pub allow_provisioning: bool,
+    pub default_group_id: Option<i64>,
+    pub enabled: bool,
+}
+
+pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
+    let slug = form.slug.trim().to_ascii_lowercase();
+    let slug_ok = (1..=40).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if !slug_ok {
+        return Err(ApiError::invalid(
+            "The slug must be 1–40 lowercase letters, digits or dashes (it appears in the callback URL).",
+        ));
+    }
+    let button_label = form.button_label.trim().to_string();
+    if button_label.is_empty() || button_label.chars().count() > 60 {
+        return Err(ApiError::invalid(
+            "Enter a button label of at most 60 characters.",
+        ));
+    }
+    let issuer_url = form.issuer_url.trim().trim_end_matches('/').to_string();
+    match openidconnect::url::Url::parse(&issuer_url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "The issuer URL must be an http(s) URL such as https://login.example.com/realms/corp.",
+            ));
+        }
+    }
+    let client_id = form.client_id.trim().to_string();
+    if client_id.is_empty() {
+        return Err(ApiError::invalid(
+            "Enter the client ID registered at the provider.",
+        ));
+    }
+    let client_secret = Some(form.client_secret.trim().to_string()).filter(|s| !s.is_empty());
+    let mut scopes: Vec<&str> = form.scopes.split_whitespace().collect();
+    if scopes.is_empty() {
+        scopes = DEFAULT_SCOPES.split(' ').collect();
+    }
+    if !scopes.contains(&"openid") {
+        scopes.insert(0, "openid");
+    }
+    scopes.dedup();
+    let email_domains = parse_domains(&form.email_domains).map_err(ApiError::Invalid)?;
+    if form.allow_provisioning && form.default_group_id.is_none() {
+        return Err(ApiError::invalid(
+            "Choose the group new users are placed in, or turn provisioning off.",
+        ));
+    }
+    Ok(Valid {
+        slug,
+        button_label,
+        issuer_url,
+        client_id,
+        client_secret,
+        scopes: scopes.join(" "),
+        email_domains,
+        allow_provisioning: form.allow_provisioning,
+        default_group_id: form.default_group_id,
+        enabled: form.enabled,
+    })
+}
+
+async fn check_group(db: &impl ConnectionTrait, id: Option<i64>) -> Result<()> {
+    if let Some(id) = id
+        && group::Entity::find_by_id(id).one(db).await?.is_none()
+    {
+        return Err(ApiError::invalid("The chosen default group does not exist.").into());
+    }
+    Ok(())
+}
+
+fn duplicate_or(e: sea_orm::DbErr, slug: &str) -> ServerError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            ApiError::Conflict(format!("A provider with the slug {slug} already exists.")).into()
+        }
+        _ => e.into(),
+    }
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    key: &MasterKey,
+    v: Valid,
+    now: DateTime<Utc>,
+) -> Result<sso_provider::Model> {
+    check_group(db, v.default_group_id).await?;
+    let Some(secret) = &v.client_secret else {
+        return Err(ApiError::invalid("Enter the client secret issued by the provider.").into());
+    };
+    if find_by_slug(db, &v.slug).await?.is_some() {
+        return Err(
+            ApiError::Conflict(format!("A provider with the slug {} already exists.", v.slug)).into(),
+        );
+    }
+    sso_provider::ActiveModel {
+        slug: Set(v.slug.clone()),
+        button_label: Set(v.button_label),
+        issuer_url: Set(v.issuer_url),
+        client_id: Set(v.client_id),
+        client_secret_encrypted: Set(key.seal(secret.as_bytes())),
+        scopes: Set(v.scopes),
+        email_domains: Set(serde_json::json!(v.email_domains)),
+        allow_provisioning: Set(v.allow_provisioning),
+        default_group_id: Set(v.default_group_id),
+        enabled: Set(v.enabled),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| duplicate_or(e, &v.slug))
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    key: &MasterKey,
+    id: i64,
+    v: Valid,
+    now: DateTime<Utc>,
+) -> Result<sso_provider::Model> {
+    let existing = find(db, id).await?;
+    check_group(db, v.default_group_id).await?;
+    if let Some(other) = find_by_slug(db, &v.slug).await?
+        && other.id != id
+    {
+        return Err(
+            ApiError::Conflict(format!("A provider with the slug {} already exists.", v.slug)).into(),
+        );
+    }
+    let mut active: sso_provider::ActiveModel = existing.into();
+    active.slug = Set(v.slug.clone());
+    active.button_label = Set(v.button_label);
+    active.issuer_url = Set(v.issuer_url);
+    active.client_id = Set(v.client_id);
+    if let Some(secret) = &v.client_secret {
+        active.client_secret_encrypted = Set(key.seal(secret.as_bytes()));
+    }
+    active.scopes = Set(v.scopes);
+    active.email_domains = Set(serde_json::json!(v.email_domains));
+    active.allow_provisioning = Set(v.allow_provisioning);
+    active.default_group_id = Set(v.default_group_id);
+    active.enabled = Set(v.enabled);
+    active.updated_at = Set(now);
+    active.update(db).await.map_err(|e| duplicate_or(e, &v.slug))
+}
+
+pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<sso_provider::Model> {
+    let existing = find(db, id).await?;
+    sso_provider::Entity::delete_by_id(id).exec(db).await?;
+    Ok(existing)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<sso_provider::Model> {
+    sso_provider::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("SSO provider {id} does not exist.")).into())
+}
+
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<sso_provider::Model>> {
+    Ok(sso_provider::Entity::find()
+        .filter(sso_provider::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<(sso_provider::Model, Option<group::Model>)>> {
+    Ok(sso_provider::Entity::find()
+        .find_also_related(group::Entity)
+        .order_by_asc(sso_provider::Column::Slug)
+        .all(db)
+        .await?)
+}
+
+pub async fn enabled(db: &impl ConnectionTrait) -> Result<Vec<sso_provider::Model>> {
+    Ok(sso_provider::Entity::find()
+        .filter(sso_provider::Column::Enabled.eq(true))
+        .order_by_asc(sso_provider::Column::ButtonLabel)
+        .all(db)
+        .await?)
+}
+
+pub fn domains(p: &sso_provider::Model) -> Vec<String> {
+    serde_json::from_value(p.email_domains.clone()).unwrap_or_default()
+}
+
+pub fn client_secret(key: &MasterKey, p: &sso_provider::Model) -> Result<String> {
+    let bytes = key.open(&p.client_secret_encrypted)?;
+    String::from_utf8(bytes)
+        .map_err(|_| ServerError::MasterKey(format!("the client secret of provider {} is not text", p.slug)))
+}
+
+/// Password sign-in is off only when the operator asked for it and some provider can
+/// take its place; otherwise nobody could sign in at all.
+pub async fn password_login_disabled(db: &impl ConnectionTrait, requested: bool) -> Result<bool> {
+    if !requested {
+        return Ok(false);
+    }
+    if enabled(db).await?.is_empty() {
+        // Once per process: the login page asks on every visit.
+        static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            tracing::warn!(
+                "BULWARK_DISABLE_PASSWORD_LOGIN is set but no SSO provider is enabled; password sign-in stays on"
+            );
+        }
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ProviderForm {
+        ProviderForm {
+            slug: "Corp".into(),
+            button_label: "Corp SSO".into(),
+            issuer_url: "https://login.corp.example/".into(),
+            client_id: "bulwark".into(),
+            client_secret: "s3cret".into(),
+            scopes: "".into(),
+            email_domains: "corp.example".into(),
+            allow_provisioning: false,
+            default_group_id: None,
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn valid_forms_are_cleaned() {
+        let v = validate(&form()).unwrap();
+        assert_eq!(v.slug, "corp");
+        assert_eq!(v.issuer_url, "https://login.corp.example");
+        assert_eq!(v.scopes, DEFAULT_SCOPES);
+        assert_eq!(v.email_domains, vec!["corp.example".to_string()]);
+        let v = validate(&ProviderForm {
+            scopes: "email groups".into(),
+            client_secret: " ".into(),
+            ..form()
+        })
+        .unwrap();
+        assert_eq!(v.scopes, "openid email groups");
+        assert_eq!(v.client_secret, None);
+    }
+
+    #[test]
+    fn bad_forms_say_what_is_wrong() {
+        let err = |f: ProviderForm| validate(&f).unwrap_err().to_string();
+        assert!(
+            err(ProviderForm {
+                slug: "a b".into(),
+                ..form()
+            })
+            .contains("slug")
+        );
+        assert!(
+            err(ProviderForm {
+                slug: "../x".into(),
+                ..form()
+            })
+            .contains("slug")
+        );
+        assert!(
+            err(ProviderForm {
+                issuer_url: "ftp://x".into(),
+                ..form()
+            })
+            .contains("issuer URL")
+        );
+        assert!(
+            err(ProviderForm {
+                client_id: "".into(),
+                ..form()
+            })
+            .contains("client ID")
+        );
+        assert!(
+            err(ProviderForm {
+                email_domains: "corp".into(),
+                ..form()
+            })
+            .contains("corp")
+        );
+        assert!(
+            err(ProviderForm {
+                allow_provisioning: true,
+                ..form()
+            })
+            .contains("group")
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! Passkey server functions without a browser: the options they start ceremonies with,
+//! refusals of bad or foreign finishes (nothing stored), and list/delete scoped to the
+//! owner. The full ceremonies run in e2e/tests/passkeys.test.mjs. On SQLite and, with
+//! `TEST_PG_URL`, on PostgreSQL.
+
+mod common;
+
+use common::Harness;
+use entity::{audit_log, passkey};
+use http::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::Value;
+
+const PUBLIC_URL: &str = "http://localhost:3000";
+
+macro_rules! on_both_backends {
+    ($name:ident, $case:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            let sqlite = common::harness_with(&[("BULWARK_PUBLIC_URL", PUBLIC_URL)]).await;
+            $case(&sqlite, "sqlite").await;
+            std::fs::remove_dir_all(&sqlite.data_dir).ok();
+            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
+                let pg =
+                    common::harness_with(&[("BULWARK_PUBLIC_URL", PUBLIC_URL), ("DATABASE_URL", &url)]).await;
+                $case(&pg, "postgres").await;
+                std::fs::remove_dir_all(&pg.data_dir).ok();
+            }
+        }
+    };
+}
+
+on_both_backends!(passkey_registration_is_guarded_and_scoped, registration);
+on_both_backends!(passkey_sign_in_refuses_what_it_cannot_verify, sign_in);
+
+/// The server function's answer and the options it carries.
+fn challenge(r: &common::Reply, backend: &str) -> (String, Value) {
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    let body = r.json();
+    let ceremony = body["ceremony"].as_str().expect("ceremony id").to_string();
+    let options: Value = serde_json::from_str(body["options"].as_str().expect("options")).unwrap();
+    (ceremony, options)
+}
+
+async fn stored(h: &Harness) -> u64 {
+    passkey::Entity::find().count(&h.state.db).await.unwrap()
+}
+
+async fn insert_key(h: &Harness, user_id: i64, name: &str, credential_id: &str) -> i64 {
+    passkey::ActiveModel {
+        user_id: Set(user_id),
+        name: Set(name.into()),
+        credential_id: Set(credential_id.into()),
+        passkey: Set(serde_json::json!({"placeholder": true})),
+        created_at: Set(chrono::Utc::now()),
+        last_used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&h.state.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn user_id(h: &Harness, email: &str) -> i64 {
+    entity::user::Entity::find()
+        .filter(entity::user::Column::Email.eq(email))
+        .one(&h.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn registration(h: &Harness, backend: &str) {
+    let admin = h.setup_admin().await;
+    let bob = h.user_with(&admin, "bob@example.com", &[]).await;
+
+    let r = h
+        .call("start_passkey_registration", &[("name", "Laptop")], None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {}", r.body);
+    let r = h
+        .call("start_passkey_registration", &[("name", "  ")], Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("Give the passkey a name"),
+        "{backend}: {}",
+        r.body
+    );
+
+    // The options name this relying party and this user, and ask for a resident key.
+    let (ceremony, options) = challenge(
+        &h.call("start_passkey_registration", &[("name", "Laptop")], Some(&admin))
+            .await,
+        backend,
+    );
+    let pk = &options["publicKey"];
+    assert_eq!(pk["rp"]["id"], "localhost", "{backend}: {options}");
+    assert_eq!(pk["user"]["name"], "admin@example.com");
+    assert_eq!(pk["authenticatorSelection"]["residentKey"], "required");
+    assert_eq!(pk["authenticatorSelection"]["userVerification"], "required");
+    assert!(
+        pk["excludeCredentials"].as_array().is_none_or(|a| a.is_empty()),
+        "{backend}: {options}"
+    );
+    // The user handle is stable for a user and differs between users.
+    let (_, again) = challenge(
+        &h.call("start_passkey_registration", &[("name", "Phone")], Some(&admin))
+            .await,
+        backend,
+    );
+    assert_eq!(again["publicKey"]["user"]["id"], pk["user"]["id"]);
+    let (bob_ceremony, bobs) = challenge(
+        &h.call("start_passkey_registration", &[("name", "Bob's")], Some(&bob))
+            .await,
+        backend,
+    );
+    assert_ne!(bobs["publicKey"]["user"]["id"], pk["user"]["id"]);
+
+    // Someone else's ceremony, garbage and unknown ids are refused; nothing is stored.
+    let garbage = [
+        ("ceremony", ceremony.as_str()),
+        ("credential", "{\"not\": \"a credential\"}"),
+    ];
+    let r = h.call("finish_passkey_registration", &garbage, Some(&bob)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("expired or was already used"),
+        "{backend}: {}",
+        r.body
+    );
+    let garbage = [
+        ("ceremony", bob_ceremony.as_str()),
+        ("credential", "{\"not\": \"a credential\"}"),
+    ];
+    let r = h.call("finish_passkey_registration", &garbage, Some(&bob)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(r.body.contains("could not be read"), "{backend}: {}", r.body);
+    let r = h.call("finish_passkey_registration", &garbage, Some(&bob)).await;
+    assert!(
+        r.body.contains("expired or was already used"),
+        "used once: {}",
+        r.body
+    );
+    let unknown = [("ceremony", "0123abcd"), ("credential", "{}")];
+    let r = h
+        .call("finish_passkey_registration", &unknown, Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("expired or was already used"),
+        "{backend}: {}",
+        r.body
+    );
+    assert_eq!(stored(h).await, 0, "{backend}: a refused finish stored nothing");
+
+    // Existing credentials are excluded from a new registration.
+    let admin_id = user_id(h, "admin@example.com").await;
+    let bob_id = user_id(h, "bob@example.com").await;
+    let admins_key = insert_key(h, admin_id, "Old key", "AQID").await;
+    let bobs_key = insert_key(h, bob_id, "Bob's key", "BAUG").await;
+    let (_, options) = challenge(
+        &h.call("start_passkey_registration", &[("name", "Laptop")], Some(&admin))
+            .await,
+        backend,
+    );
+    let excluded: Vec<&str> = options["publicKey"]["excludeCredentials"]
+        .as_array()
+        .expect("excludeCredentials")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(excluded, ["AQID"], "{backend}: only the caller's own key");
+    let r = h
+        .call("start_passkey_registration", &[("name", "old KEY")], Some(&admin))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "names are unique per user: {}",
+        r.body
+    );
+
+    // Each user lists and deletes only their own.
+    let list = |cookie: String| async move {
+        let r = h.call("list_passkeys", &[], Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(admin.clone()).await, ["Old key"]);
+    assert_eq!(list(bob.clone()).await, ["Bob's key"]);
+    let r = h.call("list_passkeys", &[], None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = h
+        .call("delete_passkey", &[("id", &admins_key.to_string())], Some(&bob))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {}", r.body);
+    let r = h
+        .call(
+            "rename_passkey",
+            &[("id", &admins_key.to_string()), ("name", "Mine")],
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {}", r.body);
+    assert_eq!(stored(h).await, 2);
+    let r = h
+        .call(
+            "rename_passkey",
+            &[("id", &bobs_key.to_string()), ("name", "Bob's phone")],
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    assert_eq!(list(bob.clone()).await, ["Bob's phone"]);
+    let r = h
+        .call("delete_passkey", &[("id", &bobs_key.to_string())], Some(&bob))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    assert!(list(bob.clone()).await.is_empty());
+    assert_eq!(list(admin.clone()).await, ["Old key"]);
+
+    let deleted = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("passkey.delete"))
+        .all(&h.state.db)
+        .await
+        .unwrap();
+    assert_eq!(deleted.len(), 1, "{backend}");
+    assert_eq!(deleted[0].actor_label, "bob@example.com");
+    assert!(
+        deleted[0].summary.contains("Bob's phone"),
+        "{}",
+        deleted[0].summary
+    );
+}
+
+async fn sign_in(h: &Harness, backend: &str) {
+    let admin = h.setup_admin().await;
+
+    // Passwordless starts without a session, for any (not yet known) user.
+    let (ceremony, options) = challenge(&h.call("start_passkey_sign_in", &[], None).await, backend);
+    let pk = &options["publicKey"];
+    assert_eq!(pk["rpId"], "localhost", "{backend}: {options}");
+    assert_eq!(pk["userVerification"], "required");
+    assert!(pk["allowCredentials"].as_array().is_none_or(|a| a.is_empty()));
+    assert!(
+        options.get("mediation").is_none(),
+        "a modal request, not autofill: {options}"
+    );
+
+    let unknown = [("ceremony", "feedface"), ("credential", "{}")];
+    let r = h.call("finish_passkey_sign_in", &unknown, None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("expired or was already used"),
+        "{backend}: {}",
+        r.body
+    );
+
+    let garbage = [("ceremony", ceremony.as_str()), ("credential", "garbage")];
+    let r = h.call("finish_passkey_sign_in", &garbage, None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("The passkey was not accepted."),
+        "{backend}: {}",
+        r.body
+    );
+    assert!(r.session_cookie().is_none());
+    let refused = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("auth.login"))
+        .filter(audit_log::Column::Outcome.eq("failure"))
+        .all(&h.state.db)
+        .await
+        .unwrap();
+    assert!(
+        refused.iter().any(|e| e.summary.starts_with("passkey refused")),
+        "{backend}: {refused:?}"
+    );
+
+    // The second factor needs a pending sign-in; a full session is not one.
+    let r = h.call("start_passkey_second_factor", &[], None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {}", r.body);
+    let r = h.call("start_passkey_second_factor", &[], Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {}", r.body);
+    let r = h
+        .call(
+            "finish_passkey_second_factor",
+            &[("ceremony", "x"), ("credential", "{}")],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {}", r.body);
+}
