@@ -109,7 +109,7 @@ test('SSO: console setup, provisioning, refusals and linking', async () => {
     email: 'linked@example.test', name: 'Linda Linked', password: ADMIN.password,
     password_confirm: ADMIN.password, group_id: String(groupId),
   });
-  await assertNoSecrets(responses, [CLIENT.secret]);
+  await assertNoSecrets(responses, { 'SSO client secret': CLIENT.secret });
   assert.deepEqual(problems, [], 'the console pages ran cleanly');
 
   // (a) Sign out, then "Sign in with Test IdP" as a new person: provisioned into Operators.

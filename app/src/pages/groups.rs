@@ -12,10 +12,19 @@ use leptos_meta::Title;
 #[component]
 pub fn UsersGroupsTabs(current: &'static str) -> impl IntoView {
     let class = move |tab: &str| if tab == current { "tab active" } else { "tab" };
+    // Each tab shows only to those who may read what it lists (the server refuses anyway).
+    let me = Resource::new(|| (), |_| whoami());
+    let can = move |p: Permission| me.get().and_then(|r| r.ok()).is_some_and(|me: Me| me.can(p));
     view! {
         <nav class="tabs users-groups-tabs" aria-label="Users and groups">
-            <a href="/users" class=class("users") aria-current=(current == "users").then_some("page")>"Users"</a>
-            <a href="/groups" class=class("groups") aria-current=(current == "groups").then_some("page")>"Groups"</a>
+            <Transition fallback=|| ()>
+                <Show when=move || can(Permission::UsersRead)>
+                    <a href="/users" class=class("users") aria-current=(current == "users").then_some("page")>"Users"</a>
+                </Show>
+                <Show when=move || can(Permission::GroupsRead)>
+                    <a href="/groups" class=class("groups") aria-current=(current == "groups").then_some("page")>"Groups"</a>
+                </Show>
+            </Transition>
         </nav>
     }
 }
