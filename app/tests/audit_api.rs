@@ -2,6 +2,7 @@
 //! its permission, bad dates, and no password in any row. Through the real router, on
 //! SQLite and, with `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -11,23 +12,7 @@ use http::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::Value;
 
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite, "sqlite").await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg, "postgres").await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
-
-on_both_backends!(audit_log_lists_filters_and_pages, scenario);
+on_both_backends!(audit_log_lists_filters_and_pages, scenario, with_backend);
 
 const WRONG: &str = "wrong wrong wrong password";
 

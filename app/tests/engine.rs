@@ -2,6 +2,7 @@
 //! destinations, the real runner. Each case runs on SQLite and, with `TEST_PG_URL`, on
 //! PostgreSQL.
 
+#[macro_use]
 mod common;
 mod engine_fixtures;
 
@@ -14,22 +15,6 @@ use entity::{execution, instance};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 use std::time::Duration;
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            sqlite.state.engine.shutdown().await;
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                pg.state.engine.shutdown().await;
-            }
-        }
-    };
-}
 
 on_both_backends!(a_backup_runs_end_to_end, backup_end_to_end);
 on_both_backends!(one_slot_runs_jobs_one_after_the_other, fifo_with_one_slot);

@@ -2,6 +2,7 @@
 //! and the live-events endpoint's access rules, through the real router. On SQLite and,
 //! with `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 mod engine_fixtures;
 
@@ -15,25 +16,13 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::{Value, json};
 use std::time::Instant;
 
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite, "sqlite").await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg, "postgres").await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
-
-on_both_backends!(filters_and_keyset_pages, filters_and_pages);
-on_both_backends!(pages_stay_fast_at_100k_rows, hundred_thousand);
-on_both_backends!(detail_and_live_events_are_guarded, detail_and_events);
+on_both_backends!(filters_and_keyset_pages, filters_and_pages, with_backend);
+on_both_backends!(pages_stay_fast_at_100k_rows, hundred_thousand, with_backend);
+on_both_backends!(
+    detail_and_live_events_are_guarded,
+    detail_and_events,
+    with_backend
+);
 
 fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()

@@ -3,6 +3,7 @@
 //! owner. The full ceremonies run in e2e/tests/passkeys.test.mjs. On SQLite and, with
 //! `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use common::Harness;
@@ -13,25 +14,18 @@ use serde_json::Value;
 
 const PUBLIC_URL: &str = "http://localhost:3000";
 
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness_with(&[("BULWARK_PUBLIC_URL", PUBLIC_URL)]).await;
-            $case(&sqlite, "sqlite").await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg =
-                    common::harness_with(&[("BULWARK_PUBLIC_URL", PUBLIC_URL), ("DATABASE_URL", &url)]).await;
-                $case(&pg, "postgres").await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
-
-on_both_backends!(passkey_registration_is_guarded_and_scoped, registration);
-on_both_backends!(passkey_sign_in_refuses_what_it_cannot_verify, sign_in);
+on_both_backends!(
+    passkey_registration_is_guarded_and_scoped,
+    registration,
+    with_backend,
+    &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
+);
+on_both_backends!(
+    passkey_sign_in_refuses_what_it_cannot_verify,
+    sign_in,
+    with_backend,
+    &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
+);
 
 /// The server function's answer and the options it carries.
 fn challenge(r: &common::Reply, backend: &str) -> (String, Value) {

@@ -4,6 +4,7 @@
 //! out — and changes nothing: no row in any table, no file in the destination.
 //! Runs on SQLite and, with `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 mod engine_fixtures;
 mod matrix;
@@ -77,24 +78,6 @@ async fn every_rest_route_is_in_the_matrix() {
     );
     h.state.engine.shutdown().await;
     std::fs::remove_dir_all(&h.data_dir).ok();
-}
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            sqlite.state.engine.shutdown().await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                pg.state.engine.shutdown().await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
 }
 
 on_both_backends!(

@@ -3,6 +3,7 @@
 //! password change ends the other sessions and keeps this one. On SQLite and, with
 //! `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use axum::body::Body;
@@ -11,22 +12,6 @@ use entity::{audit_log, session};
 use http::{Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
 
 on_both_backends!(own_sessions_are_listed_and_revoked, sessions_scenario);
 on_both_backends!(password_change_ends_the_other_sessions, password_scenario);

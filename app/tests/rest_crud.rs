@@ -3,6 +3,7 @@
 //! audit entries, through the real router. Runs on SQLite and, with `TEST_PG_URL`, on
 //! PostgreSQL; the PostgreSQL source and S3 destination use the test services when set.
 
+#[macro_use]
 mod common;
 mod engine_fixtures;
 
@@ -16,24 +17,6 @@ use entity::{adapter_config, audit_log, encryption_profile, job};
 use http::{Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            sqlite.state.engine.shutdown().await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                pg.state.engine.shutdown().await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
 
 on_both_backends!(sources_round_trip_through_the_rest_api, sources);
 on_both_backends!(destinations_round_trip_through_the_rest_api, destinations);

@@ -2,6 +2,7 @@
 //! permission scoping and audit entries, through the real router and the real engine.
 //! Runs on SQLite and, with `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 mod engine_fixtures;
 
@@ -13,24 +14,6 @@ use engine_fixtures::*;
 use entity::{audit_log, execution};
 use http::{Request, StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            sqlite.state.engine.shutdown().await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                pg.state.engine.shutdown().await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
 
 on_both_backends!(jobs_run_and_cancel_through_the_rest_api, run_and_cancel);
 

@@ -2,6 +2,7 @@
 //! (stored sealed, never answered), discovery tests, the start route's redirect, the
 //! callback's refusals, and `BULWARK_DISABLE_PASSWORD_LOGIN`. SQLite and PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use common::{Harness, PASSWORD};
@@ -9,24 +10,8 @@ use entity::{audit_log, sso_provider};
 use http::StatusCode;
 use sea_orm::{EntityTrait, QueryOrder};
 
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite, "sqlite").await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg, "postgres").await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
-
-on_both_backends!(sso_providers_crud_and_secrets, crud);
-on_both_backends!(sso_callback_refusals, callback_refusals);
+on_both_backends!(sso_providers_crud_and_secrets, crud, with_backend);
+on_both_backends!(sso_callback_refusals, callback_refusals, with_backend);
 
 const SECRET: &str = "top-secret-client-value";
 const NEW_SECRET: &str = "replacement-secret-value";

@@ -3,6 +3,7 @@
 //! escalation, group CRUD, read-only callers, and the audit trail. On SQLite and, with
 //! `TEST_PG_URL`, on PostgreSQL.
 
+#[macro_use]
 mod common;
 
 use common::{Harness, PASSWORD};
@@ -10,22 +11,6 @@ use entity::{audit_log, group, user};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
-
-macro_rules! on_both_backends {
-    ($name:ident, $case:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $name() {
-            let sqlite = common::harness(None).await;
-            $case(&sqlite).await;
-            std::fs::remove_dir_all(&sqlite.data_dir).ok();
-            if let Some(url) = common::fresh_pg_database(stringify!($name)).await {
-                let pg = common::harness(Some(url)).await;
-                $case(&pg).await;
-                std::fs::remove_dir_all(&pg.data_dir).ok();
-            }
-        }
-    };
-}
 
 on_both_backends!(users_are_edited_disabled_reset_and_signed_out, user_lifecycle);
 on_both_backends!(

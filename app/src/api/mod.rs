@@ -25,3 +25,15 @@ pub mod storage_types;
 pub mod totp;
 pub mod totp_login;
 pub mod users;
+
+/// Registers the server functions whose automatic registration the linker may drop
+/// (nothing in Rust refers to them, e.g. the passkey ceremony called from JS).
+#[cfg(feature = "ssr")]
+pub fn register_server_fns() {
+    passkeys::register_server_fns();
+    totp::register_server_fns();
+    users::register_server_fns();
+    groups::register_server_fns();
+    profile::register_server_fns();
+    sso::register_server_fns();
+}

@@ -116,3 +116,20 @@ pub async fn finish_passkey_sign_in(ceremony: String, credential: String) -> Res
     })
     .await
 }
+
+/// Registers the passkey server functions by hand. `inventory` registers server
+/// functions from static constructors, and the linker drops those of a code unit
+/// nothing refers to; the ceremony functions are only called from `public/passkeys.js`.
+#[cfg(feature = "ssr")]
+pub fn register_server_fns() {
+    use leptos::server_fn::axum::register_explicit;
+    register_explicit::<ListPasskeys>();
+    register_explicit::<StartPasskeyRegistration>();
+    register_explicit::<FinishPasskeyRegistration>();
+    register_explicit::<RenamePasskey>();
+    register_explicit::<DeletePasskey>();
+    register_explicit::<StartPasskeySecondFactor>();
+    register_explicit::<FinishPasskeySecondFactor>();
+    register_explicit::<StartPasskeySignIn>();
+    register_explicit::<FinishPasskeySignIn>();
+}

@@ -237,23 +237,6 @@ pub async fn delete(caller: &Caller, id: i64) -> Result<()> {
     .await
 }
 
-/// Registers the passkey server functions by hand. `inventory` registers server
-/// functions from static constructors, and the linker drops those of a code unit
-/// nothing refers to; the ceremony functions are only called from `public/passkeys.js`.
-pub fn register_server_fns() {
-    use crate::api::passkeys::*;
-    use leptos::server_fn::axum::register_explicit;
-    register_explicit::<ListPasskeys>();
-    register_explicit::<StartPasskeyRegistration>();
-    register_explicit::<FinishPasskeyRegistration>();
-    register_explicit::<RenamePasskey>();
-    register_explicit::<DeletePasskey>();
-    register_explicit::<StartPasskeySecondFactor>();
-    register_explicit::<FinishPasskeySecondFactor>();
-    register_explicit::<StartPasskeySignIn>();
-    register_explicit::<FinishPasskeySignIn>();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,12 +16,7 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
 frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn build(state: AppState) -> Router {
-    super::passkeys::register_server_fns();
-    crate::api::totp::register_server_fns();
-    crate::api::users::register_server_fns();
-    crate::api::groups::register_server_fns();
-    crate::api::profile::register_server_fns();
-    crate::api::sso::register_server_fns();
+    crate::api::register_server_fns();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let headers = [

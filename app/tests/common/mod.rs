@@ -9,6 +9,46 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use tower::ServiceExt;
 
+/// Declares a test running `$case` on SQLite, then on a fresh PostgreSQL database when
+/// `TEST_PG_URL` is set. `with_backend` passes "sqlite"/"postgres" as a second argument;
+/// an extra expression adds environment variables to both harnesses.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($name:ident, $case:ident) => {
+        on_both_backends!(@test $name, &[], h, backend => $case(&h));
+    };
+    ($name:ident, $case:ident, with_backend) => {
+        on_both_backends!(@test $name, &[], h, backend => $case(&h, backend));
+    };
+    ($name:ident, $case:ident, with_backend, $env:expr) => {
+        on_both_backends!(@test $name, $env, h, backend => $case(&h, backend));
+    };
+    (@test $name:ident, $env:expr, $h:ident, $backend:ident => $call:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            let env: &[(&str, &str)] = $env;
+            for $backend in ["sqlite", "postgres"] {
+                let pg_url = if $backend == "postgres" {
+                    match common::fresh_pg_database(stringify!($name)).await {
+                        Some(url) => Some(url),
+                        None => break,
+                    }
+                } else {
+                    None
+                };
+                let mut vars = env.to_vec();
+                if let Some(url) = &pg_url {
+                    vars.push(("DATABASE_URL", url.as_str()));
+                }
+                let $h = common::harness_with(&vars).await;
+                $call.await;
+                $h.state.engine.shutdown().await;
+                std::fs::remove_dir_all(&$h.data_dir).ok();
+            }
+        }
+    };
+}
+
 pub struct Harness {
     pub state: AppState,
     pub router: axum::Router,
