@@ -3,6 +3,20 @@
 import assert from 'node:assert/strict';
 
 const TEXTUAL = /json|html|text|javascript|xml|svg|x-www-form-urlencoded/;
+// A live stream (server-sent events) has no end to wait for: its body is not read.
+const STREAMING = /event-stream/;
+// A body that does not arrive within this long is scanned as empty rather than hang the test.
+const BODY_WAIT_MS = 10_000;
+
+async function within(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(''), ms); });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function captureResponses(context) {
   const pending = [];
@@ -11,7 +25,8 @@ export function captureResponses(context) {
       const headers = JSON.stringify(await response.allHeaders().catch(() => ({})));
       const type = response.headers()['content-type'] || '';
       // Redirects and aborted requests have no body; their headers still count.
-      const body = TEXTUAL.test(type) ? await response.text().catch(() => '') : '';
+      const readable = TEXTUAL.test(type) && !STREAMING.test(type);
+      const body = readable ? await within(response.text().catch(() => ''), BODY_WAIT_MS) : '';
       return { url: response.url(), text: `${headers}\n${body}` };
     })());
   });
