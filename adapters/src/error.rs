@@ -38,6 +38,11 @@ pub enum AdapterError {
     Corrupt(String),
     #[error("cancelled")]
     Cancelled,
+    /// A notification receiver answered with an error status; `body` is its start.
+    #[error("the receiver answered HTTP {status}: {body}")]
+    Rejected { status: u16, body: String },
+    #[error("timed out: {0}")]
+    TimedOut(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -5,6 +5,7 @@
 pub mod destination;
 pub mod error;
 pub mod locator;
+pub mod notify;
 pub mod pipeline;
 pub mod process;
 pub mod registry;

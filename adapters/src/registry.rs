@@ -4,9 +4,10 @@
 
 use crate::destination::{LocalDestination, S3Destination};
 use crate::error::{AdapterError, Result};
+use crate::notify::slack::SlackNotifier;
 use crate::schema::ConfigField;
 use crate::source::{MysqlSource, PostgresSource, SqliteSource};
-use crate::traits::{Destination, Source};
+use crate::traits::{Destination, Notifier, Source};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ type Build<T> = fn(&Value) -> Result<Arc<T>>;
 enum Constructor {
     Source(Build<dyn Source>),
     Destination(Build<dyn Destination>),
+    Notifier(Build<dyn Notifier>),
 }
 
 pub struct AdapterInfo {
@@ -38,6 +40,7 @@ impl AdapterInfo {
         match self.build {
             Constructor::Source(_) => Kind::Source,
             Constructor::Destination(_) => Kind::Destination,
+            Constructor::Notifier(_) => Kind::Notification,
         }
     }
 }
@@ -48,6 +51,10 @@ fn arc_source<T: Source + 'static>(r: Result<T>) -> Result<Arc<dyn Source>> {
 
 fn arc_destination<T: Destination + 'static>(r: Result<T>) -> Result<Arc<dyn Destination>> {
     r.map(|d| Arc::new(d) as Arc<dyn Destination>)
+}
+
+fn arc_notifier<T: Notifier + 'static>(r: Result<T>) -> Result<Arc<dyn Notifier>> {
+    r.map(|n| Arc::new(n) as Arc<dyn Notifier>)
 }
 
 pub static ADAPTERS: &[AdapterInfo] = &[
@@ -81,6 +88,12 @@ pub static ADAPTERS: &[AdapterInfo] = &[
         schema: S3Destination::schema,
         build: Constructor::Destination(|c| arc_destination(S3Destination::from_config(c))),
     },
+    AdapterInfo {
+        id: "slack",
+        label: "Slack",
+        schema: SlackNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(SlackNotifier::from_config(c))),
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static AdapterInfo> {
@@ -109,6 +122,13 @@ pub fn destination(id: &str, config: &Value) -> Result<Arc<dyn Destination>> {
     match find(id).map(|a| &a.build) {
         Some(Constructor::Destination(build)) => build(config),
         _ => Err(unknown(id, Kind::Destination)),
+    }
+}
+
+pub fn notifier(id: &str, config: &Value) -> Result<Arc<dyn Notifier>> {
+    match find(id).map(|a| &a.build) {
+        Some(Constructor::Notifier(build)) => build(config),
+        _ => Err(unknown(id, Kind::Notification)),
     }
 }
 

@@ -117,6 +117,12 @@ pub trait Destination: Send + Sync {
 /// A channel that delivers messages about backups and the system.
 #[async_trait]
 pub trait Notifier: Send + Sync {
+    /// The registry id, e.g. `slack`.
     fn kind(&self) -> &'static str;
-    async fn send(&self, title: &str, body: &str) -> Result<()>;
+    /// Renders `message` exactly as it will be sent; no IO, so the notification log can
+    /// keep the payload even when sending fails.
+    fn render(&self, message: &crate::notify::Message) -> Result<crate::notify::Rendered>;
+    /// One attempt to send; the error says what the receiver answered (status and the
+    /// start of its body) and never holds the channel's secrets.
+    async fn send(&self, rendered: &crate::notify::Rendered) -> Result<()>;
 }

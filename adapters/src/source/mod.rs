@@ -1,6 +1,6 @@
 //! Sources: databases dumped and restored with their own tools.
 
-mod config;
+pub(crate) mod config;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
