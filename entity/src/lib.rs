@@ -16,6 +16,7 @@ pub mod instance;
 pub mod job;
 pub mod job_destination;
 pub mod job_notification;
+pub mod known_device;
 pub mod notification_log;
 pub mod passkey;
 pub mod session;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_tables;
 mod m20261122_000002_seed;
 mod m20261122_000003_execution_schedule;
+mod m20261122_000004_known_devices;
 
 /// Name of the built-in, protected administrators group created by the seed.
 pub const SUPERADMIN_GROUP: &str = "SuperAdmin";
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_tables::Migration),
             Box::new(m20261122_000002_seed::Migration),
             Box::new(m20261122_000003_execution_schedule::Migration),
+            Box::new(m20261122_000004_known_devices::Migration),
         ]
     }
 }

@@ -4,12 +4,13 @@
 use crate::permissions::Permission;
 use serde::{Deserialize, Serialize};
 
-/// The adapter kinds the Sources and Destinations pages manage.
+/// The adapter kinds the Sources, Destinations and Notifications pages manage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AdapterKind {
     Source,
     Destination,
+    Notification,
 }
 
 impl AdapterKind {
@@ -17,6 +18,7 @@ impl AdapterKind {
         match self {
             AdapterKind::Source => Permission::SourcesRead,
             AdapterKind::Destination => Permission::DestinationsRead,
+            AdapterKind::Notification => Permission::NotificationsRead,
         }
     }
 
@@ -24,6 +26,7 @@ impl AdapterKind {
         match self {
             AdapterKind::Source => Permission::SourcesWrite,
             AdapterKind::Destination => Permission::DestinationsWrite,
+            AdapterKind::Notification => Permission::NotificationsWrite,
         }
     }
 
@@ -32,6 +35,7 @@ impl AdapterKind {
         match self {
             AdapterKind::Source => "source",
             AdapterKind::Destination => "destination",
+            AdapterKind::Notification => "channel",
         }
     }
 }

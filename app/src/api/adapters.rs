@@ -155,6 +155,10 @@ pub async fn test_adapter(kind: AdapterKind, id: i64) -> Result<ConnectionReport
         let caller = guard(Need::Permission(kind.write_permission()))?;
         let state = &caller.state;
         let stored = adapter_store::find(&state.db, kind, id).await?;
+        if kind == AdapterKind::Notification {
+            let me = caller.user()?;
+            return crate::server::notify::test_send::stored(&state.outbox, &stored, &me.email).await;
+        }
         let config = secrets::open(&state.master_key, &stored.config_encrypted)?;
         let (outcome, took) = adapter_health::probe(kind, &stored.adapter_id, &config).await;
         adapter_health::record(&state.db, stored, outcome, took).await
@@ -191,6 +195,18 @@ pub async fn test_adapter_form(
             config = secrets::merge_edit(&schema, &old, &config);
         }
         adapter_store::check_config(kind, info, &config)?;
+        if kind == AdapterKind::Notification {
+            let me = caller.user()?;
+            let name = "an unsaved channel";
+            return Ok(crate::server::notify::test_send::unsaved(
+                &state.outbox,
+                info.id,
+                name,
+                config,
+                &me.email,
+            )
+            .await);
+        }
         let (outcome, took) = adapter_health::probe(kind, info.id, &config).await;
         Ok(adapter_health::report(
             outcome,

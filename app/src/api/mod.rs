@@ -16,6 +16,7 @@ pub mod health_log;
 pub mod job_types;
 pub mod jobs;
 pub mod login_verify;
+pub mod notification_types;
 pub mod passkeys;
 pub mod profile;
 pub mod settings;

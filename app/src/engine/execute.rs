@@ -4,6 +4,7 @@
 use super::log::ExecLog;
 use super::{Inner, retention_apply};
 use crate::server::adapter_open;
+use crate::server::notify::messages;
 use adapters::pipeline::naming::slug;
 use adapters::pipeline::{
     self, BackupOutcome, BackupSpec, Compression, Encryption, ProgressFn, Target, Unit,
@@ -378,7 +379,8 @@ fn db_error(e: DbErr) -> String {
     format!("database: {e}")
 }
 
-/// Stores the outcome, if this instance still owns the execution.
+/// Stores the outcome, if this instance still owns the execution, and tells the channels
+/// subscribed to it (in the background: delivery never holds up or changes the outcome).
 pub(crate) async fn finish(inner: &Inner, execution_id: i64, record: Record) -> Result<(), DbErr> {
     let now = Utc::now();
     let result = execution::Entity::update_many()
@@ -406,8 +408,17 @@ pub(crate) async fn finish(inner: &Inner, execution_id: i64, record: Record) -> 
         );
         return Ok(());
     }
-    let execution = execution::Entity::find_by_id(execution_id).one(&inner.db).await?;
-    if let Some(job_id) = execution.and_then(|e| e.job_id) {
+    let Some(execution) = execution::Entity::find_by_id(execution_id).one(&inner.db).await? else {
+        return Ok(());
+    };
+    let job = match execution.job_id {
+        Some(id) => job::Entity::find_by_id(id).one(&inner.db).await?,
+        None => None,
+    };
+    if let Some(notice) = messages::execution_finished(&inner.outbox, &execution, job.as_ref()) {
+        inner.outbox.emit(notice);
+    }
+    if let Some(job_id) = execution.job_id {
         let update = job::ActiveModel {
             id: Set(job_id),
             last_run_at: Set(Some(now)),

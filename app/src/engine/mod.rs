@@ -23,6 +23,7 @@ pub use read_request::{ReadRequest, RestoreTarget};
 pub use recovery::INTERRUPTED;
 
 use crate::server::master_key::MasterKey;
+use crate::server::notify::Outbox;
 use adapters::pipeline::Progress;
 use entity::enums::ExecutionTrigger;
 use progress::Board;
@@ -49,6 +50,8 @@ pub struct Engine {
 pub(crate) struct Inner {
     db: DatabaseConnection,
     key: MasterKey,
+    /// Tells the subscribed channels how executions ended.
+    outbox: Outbox,
     instance_id: String,
     /// Wakes the runner when something was queued or a slot freed up.
     wake: Notify,
@@ -74,11 +77,12 @@ pub enum CancelOutcome {
 }
 
 impl Engine {
-    pub fn new(db: DatabaseConnection, key: MasterKey) -> Self {
+    pub fn new(db: DatabaseConnection, key: MasterKey, outbox: Outbox) -> Self {
         Engine {
             inner: Arc::new(Inner {
                 db,
                 key,
+                outbox,
                 instance_id: uuid::Uuid::new_v4().to_string(),
                 wake: Notify::new(),
                 board: Arc::new(Board::new()),

@@ -14,6 +14,7 @@ fn title(kind: AdapterKind) -> &'static str {
     match kind {
         AdapterKind::Source => "Sources",
         AdapterKind::Destination => "Destinations",
+        AdapterKind::Notification => "Notification channels",
     }
 }
 

@@ -35,6 +35,10 @@ pub async fn probe(
         match kind {
             AdapterKind::Source => registry::source(adapter_id, config)?.test_connection().await,
             AdapterKind::Destination => registry::destination(adapter_id, config)?.test_connection().await,
+            // Checking a channel means sending a message: see `notify::test_send`.
+            AdapterKind::Notification => Err(adapters::AdapterError::Other(
+                "notification channels are checked by sending a test message".to_string(),
+            )),
         }
     };
     let outcome = match tokio::time::timeout(CHECK_TIMEOUT, attempt).await {

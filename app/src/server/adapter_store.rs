@@ -21,6 +21,7 @@ pub fn registry_kind(kind: AdapterKind) -> Kind {
     match kind {
         AdapterKind::Source => Kind::Source,
         AdapterKind::Destination => Kind::Destination,
+        AdapterKind::Notification => Kind::Notification,
     }
 }
 
@@ -28,6 +29,7 @@ pub fn entity_kind(kind: AdapterKind) -> enums::AdapterKind {
     match kind {
         AdapterKind::Source => enums::AdapterKind::Source,
         AdapterKind::Destination => enums::AdapterKind::Destination,
+        AdapterKind::Notification => enums::AdapterKind::Notification,
     }
 }
 
@@ -74,6 +76,7 @@ pub fn check_config(
     let built = match kind {
         AdapterKind::Source => registry::source(info.id, config).map(drop),
         AdapterKind::Destination => registry::destination(info.id, config).map(drop),
+        AdapterKind::Notification => registry::notifier(info.id, config).map(drop),
     };
     built.map_err(|e| ApiError::invalid(e.to_string()))
 }

@@ -9,10 +9,11 @@
 use super::adapter_health;
 use super::adapter_store::time_text;
 use super::error::Result;
+use super::notify::messages;
 use super::secrets;
 use super::settings;
 use super::state::AppState;
-use crate::api::adapter_types::AdapterKind;
+use crate::api::adapter_types::{AdapterKind, Health};
 use crate::api::health_log::HealthCheckRow;
 use chrono::{DateTime, Utc};
 use entity::{adapter_config, enums, health_check_log};
@@ -40,8 +41,8 @@ fn api_kind(kind: enums::AdapterKind) -> Option<AdapterKind> {
     match kind {
         enums::AdapterKind::Source => Some(AdapterKind::Source),
         enums::AdapterKind::Destination => Some(AdapterKind::Destination),
-        // Notification channels get their own check later.
-        _ => None,
+        // Checking a channel would send a message; deliveries record its health instead.
+        enums::AdapterKind::Notification => None,
     }
 }
 
@@ -119,8 +120,26 @@ async fn check_one(state: &AppState, kind: AdapterKind, stored: adapter_config::
         tracing::info!(adapter = %stored.name, kind = kind.as_str(), error = %e, "health check failed");
     }
     let ok = outcome.is_ok();
-    adapter_health::record(&state.db, stored, outcome, took).await?;
+    let (before, name) = (stored.health_status, stored.name.clone());
+    let report = adapter_health::record(&state.db, stored, outcome, took).await?;
+    let after = report.health.unwrap_or(Health::Unknown);
+    if let Some(went_offline) = health_change(before, after) {
+        let error = went_offline.then_some(report.message.as_str());
+        let notice = messages::adapter_health_changed(&state.outbox, kind.as_str(), &name, error);
+        state.outbox.emit(notice);
+    }
     Ok(ok)
+}
+
+/// `Some(true)` when a check took an adapter offline, `Some(false)` when it brought an
+/// offline one back online, `None` otherwise (degraded is not news yet).
+pub fn health_change(before: enums::HealthStatus, after: Health) -> Option<bool> {
+    match (before, after) {
+        (enums::HealthStatus::Offline, Health::Online) => Some(false),
+        (enums::HealthStatus::Offline, _) => None,
+        (_, Health::Offline) => Some(true),
+        _ => None,
+    }
 }
 
 /// Runs a round whenever the interval setting says one is due, until `stop` fires.
@@ -185,4 +204,27 @@ pub async fn recent(
             error: r.error,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enums::HealthStatus as Before;
+
+    #[test]
+    fn only_going_offline_and_coming_back_are_news() {
+        let table = [
+            (Before::Online, Health::Offline, Some(true)),
+            (Before::Degraded, Health::Offline, Some(true)),
+            (Before::Unknown, Health::Offline, Some(true)),
+            (Before::Offline, Health::Online, Some(false)),
+            (Before::Offline, Health::Offline, None),
+            (Before::Offline, Health::Degraded, None),
+            (Before::Online, Health::Degraded, None),
+            (Before::Degraded, Health::Online, None),
+        ];
+        for (before, after, expected) in table {
+            assert_eq!(health_change(before, after), expected, "{before:?} → {after:?}");
+        }
+    }
 }

@@ -27,6 +27,7 @@ pub mod job_store;
 pub mod master_key;
 pub mod mfa;
 pub mod middleware;
+pub mod notify;
 pub mod oidc_client;
 pub mod oidc_decide;
 pub mod oidc_error;

@@ -23,6 +23,8 @@ pub struct AppState {
     setup_done: Arc<AtomicBool>,
     /// Queue, runner and scheduler; started by `bulwark serve` (tests start it themselves).
     pub engine: Engine,
+    /// Notifications on their way to their channels.
+    pub outbox: super::notify::Outbox,
     /// WebAuthn for passkeys: the relying party and the ceremonies in progress.
     pub relying_party: Arc<super::webauthn::RelyingParty>,
 }
@@ -40,8 +42,10 @@ impl AppState {
         master_key: MasterKey,
         leptos_options: LeptosOptions,
     ) -> Self {
+        let outbox = super::notify::Outbox::new(db.clone(), master_key.clone(), &config.public_url);
         AppState {
-            engine: Engine::new(db.clone(), master_key.clone()),
+            engine: Engine::new(db.clone(), master_key.clone(), outbox.clone()),
+            outbox,
             relying_party: Arc::new(super::webauthn::RelyingParty::new(&config.public_url)),
             db,
             config: Arc::new(config),
