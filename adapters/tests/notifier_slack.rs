@@ -1,45 +1,15 @@
-//! Every HTTP notifier against a local capture server: the payload asserted field by
-//! field against the service's documented format, then the failure paths shared by all
-//! (an error status quoted back, a hang cut by the timeout, one retry on 5xx).
+//! Slack against a local capture server: the payload asserted field by field against
+//! Slack's documented format, then the failure paths every HTTP notifier shares (an
+//! error status quoted back, a hang cut by the timeout, one retry on 5xx).
 
 #[path = "common/capture.rs"]
 mod capture;
+#[path = "common/notify_support.rs"]
+mod notify_support;
 
-use adapters::notify::{Field, Message, Policy, Severity, deliver};
-use adapters::registry;
 use capture::CaptureServer;
-use serde_json::{Value, json};
-use std::time::Duration;
-
-fn message() -> Message {
-    Message {
-        event: "backup_failure".into(),
-        title: "Backup failed: nightly-db".into(),
-        summary: "pg_dump exited with code 1: connection refused".into(),
-        fields: vec![
-            Field::new("Job", "nightly-db"),
-            Field::new("Duration", "12 s"),
-            Field::new("Destinations", "0 of 2 written"),
-        ],
-        severity: Severity::Failure,
-        link: Some("http://localhost:3000/executions/42".into()),
-        timestamp: chrono::DateTime::parse_from_rfc3339("2026-11-22T03:00:00Z")
-            .unwrap()
-            .to_utc(),
-    }
-}
-
-const FAST: Policy = Policy {
-    timeout: Duration::from_millis(500),
-    backoff: Duration::from_millis(50),
-};
-
-/// Renders and delivers `message()` through adapter `id` built from `config`.
-async fn send(id: &str, config: Value) -> adapters::notify::Delivery {
-    let notifier = registry::notifier(id, &config).expect("valid config");
-    let rendered = notifier.render(&message()).expect("renders");
-    deliver(notifier.as_ref(), &rendered, FAST).await
-}
+use notify_support::send;
+use serde_json::json;
 
 mod slack {
     use super::*;
