@@ -2,6 +2,8 @@
 //! 200 `{"ok":true}`, except under `/status/{code}/…` (that status, body "receiver says
 //! no") and `/hang/…` (never answers).
 
+#![allow(dead_code)]
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;

@@ -120,6 +120,7 @@ pub async fn create_user(
             },
         )
         .await?;
+        crate::server::notify::account_events::user_created(&caller.state, &created, &me.email).await;
         Ok(created.id)
     })
     .await

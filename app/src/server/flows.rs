@@ -231,6 +231,7 @@ pub async fn start_session(caller: &Caller, user: &user::Model, method: &str) ->
     )
     .await?;
     append_set_cookie(&session::set_cookie(&token, caller.state.config.secure_cookies()));
+    crate::server::notify::account_events::signed_in(&caller.state, user, &caller.client, method).await;
     leptos_axum::redirect("/");
     Ok(())
 }

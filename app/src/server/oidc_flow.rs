@@ -371,6 +371,8 @@ async fn provision(
     .map_err(internal)?;
     link(&txn, provider.id, &identity.subject, created.id, now).await?;
     txn.commit().await.map_err(internal)?;
+    let by = format!("single sign-on ({})", provider.slug);
+    crate::server::notify::account_events::user_created(state, &created, &by).await;
     Ok(created)
 }
 
@@ -425,6 +427,7 @@ async fn sign_in(
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(now));
     active.update(&state.db).await.map_err(internal)?;
+    crate::server::notify::account_events::signed_in(state, user, client, &method).await;
     audit::record(
         &state.db,
         Actor::UserRow {

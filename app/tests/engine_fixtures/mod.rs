@@ -253,3 +253,22 @@ pub fn files(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// A notification channel sealed like the console seals it; returns its id.
+pub async fn channel(state: &AppState, adapter_id: &str, name: &str, config: Value) -> i64 {
+    adapter(state, AdapterKind::Notification, adapter_id, name, config).await
+}
+
+/// Subscribes `channel_id` to the outcomes of `job_id` that `filter` lets through.
+pub async fn subscribe(state: &AppState, job_id: i64, channel_id: i64, filter: NotifyOn) {
+    entity::job_notification::ActiveModel {
+        job_id: Set(job_id),
+        channel_id: Set(channel_id),
+        filter: Set(filter),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .unwrap();
+}

@@ -2,6 +2,7 @@
 //! background (never holding up or failing what caused the event), and the log of every
 //! delivery with the payload as sent.
 
+pub mod account_events;
 pub mod known_devices;
 pub mod log_store;
 pub mod messages;

@@ -1,0 +1,293 @@
+//! Notifications end to end without a browser: real backups through the real engine, Slack
+//! channels pointed at a local capture server, the outbox delivering in the background.
+//! A receiver that answers 500 or hangs leaves a logged failure with its reason and the
+//! backup's own status untouched; job filters pick their events.
+
+#[macro_use]
+mod common;
+#[path = "../../adapters/tests/common/capture.rs"]
+mod capture;
+mod engine_fixtures;
+
+use adapters::notify::Policy;
+use capture::CaptureServer;
+use common::Harness;
+use engine_fixtures::*;
+use entity::enums::{DeliveryStatus, ExecutionStatus, ExecutionTrigger, NotifyOn};
+use entity::notification_log;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use std::time::Duration;
+
+on_both_backends!(
+    outcomes_reach_the_channels_their_filters_allow,
+    filters_and_payload
+);
+on_both_backends!(
+    a_failing_or_hanging_receiver_is_logged_and_the_backup_unaffected,
+    receiver_failures
+);
+on_both_backends!(
+    new_devices_and_new_users_reach_system_wide_channels,
+    account_events
+);
+
+const FAST: Policy = Policy {
+    timeout: Duration::from_millis(1500),
+    backoff: Duration::from_millis(100),
+};
+
+async fn logs_of(h: &Harness, channel_id: i64) -> Vec<notification_log::Model> {
+    notification_log::Entity::find()
+        .filter(notification_log::Column::AdapterConfigId.eq(channel_id))
+        .order_by_asc(notification_log::Column::Id)
+        .all(&h.state.db)
+        .await
+        .unwrap()
+}
+
+/// A job backing up a small SQLite file (or a missing one, which fails) to a local dir.
+async fn job(h: &Harness, name: &str, ok: bool) -> i64 {
+    let work = temp_dir("notify");
+    let file = work.join("app.db");
+    if ok {
+        make_sqlite(&file, 50).await;
+    }
+    let dest = work.join("backups");
+    std::fs::create_dir_all(&dest).unwrap();
+    let source = sqlite_source(&h.state, &format!("{name} db"), &file).await;
+    let target = local_destination(&h.state, &format!("{name} disk"), &dest).await;
+    create_job(&h.state, JobSpec::new(name, source, &[target])).await
+}
+
+async fn run(h: &Harness, job: i64) -> entity::execution::Model {
+    let id = h
+        .state
+        .engine
+        .enqueue(job, ExecutionTrigger::Manual, None)
+        .await
+        .unwrap();
+    wait_finished(&h.state.db, id).await
+}
+
+async fn filters_and_payload(h: &Harness) {
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let hook = |path: &str| json!({"webhook_url": format!("{}/{path}", server.base)});
+    let always = channel(&h.state, "slack", "ops-always", hook("always")).await;
+    let failures = channel(&h.state, "slack", "ops-failures", hook("failures")).await;
+    let successes = channel(&h.state, "slack", "ops-successes", hook("successes")).await;
+    let good = job(h, "good", true).await;
+    let bad = job(h, "bad", false).await;
+    for job in [good, bad] {
+        subscribe(&h.state, job, always, NotifyOn::Always).await;
+        subscribe(&h.state, job, failures, NotifyOn::Failure).await;
+        subscribe(&h.state, job, successes, NotifyOn::Success).await;
+    }
+    h.state.engine.start().await.unwrap();
+
+    let ok_run = run(h, good).await;
+    assert_eq!(ok_run.status, ExecutionStatus::Success, "{ok_run:?}");
+    let failed_run = run(h, bad).await;
+    assert_eq!(failed_run.status, ExecutionStatus::Failed, "{failed_run:?}");
+    h.state.outbox.idle().await;
+
+    let events = |logs: Vec<notification_log::Model>| -> Vec<(String, Option<i64>)> {
+        logs.into_iter().map(|l| (l.event, l.execution_id)).collect()
+    };
+    assert_eq!(
+        events(logs_of(h, always).await),
+        vec![
+            ("backup_success".to_string(), Some(ok_run.id)),
+            ("backup_failure".to_string(), Some(failed_run.id))
+        ]
+    );
+    assert_eq!(
+        events(logs_of(h, failures).await),
+        vec![("backup_failure".to_string(), Some(failed_run.id))]
+    );
+    assert_eq!(
+        events(logs_of(h, successes).await),
+        vec![("backup_success".to_string(), Some(ok_run.id))]
+    );
+
+    // What was logged is what the receiver got, and it says what happened.
+    let logged = logs_of(h, failures).await.remove(0);
+    assert_eq!(logged.status, DeliveryStatus::Sent);
+    assert_eq!(logged.attempts, 1);
+    assert_eq!(logged.error, None);
+    assert_eq!(logged.channel, "slack");
+    let received: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.uri == "/failures")
+        .collect();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].body, logged.payload);
+    let payload = received[0].json();
+    assert_eq!(payload["blocks"][0]["text"]["text"], "Backup failed: bad");
+    let link = format!("{}/executions/{}", h.state.config.public_url, failed_run.id);
+    let blocks = payload["blocks"].as_array().unwrap();
+    assert_eq!(blocks.last().unwrap()["elements"][0]["url"], json!(link));
+    let summary = payload["blocks"][1]["text"]["text"].as_str().unwrap();
+    assert!(summary.contains("app.db"), "the failure's reason: {summary}");
+}
+
+async fn receiver_failures(h: &Harness) {
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let broken = channel(
+        &h.state,
+        "slack",
+        "answers 500",
+        json!({"webhook_url": format!("{}/status/500/hook", server.base)}),
+    )
+    .await;
+    let hanging = channel(
+        &h.state,
+        "slack",
+        "hangs",
+        json!({"webhook_url": format!("{}/hang/hook", server.base)}),
+    )
+    .await;
+    let job = job(h, "nightly", true).await;
+    subscribe(&h.state, job, broken, NotifyOn::Always).await;
+    subscribe(&h.state, job, hanging, NotifyOn::Always).await;
+    h.state.engine.start().await.unwrap();
+
+    let done = run(h, job).await;
+    // The backup finished while its notifications were still trying (≥ 3 s for the hang).
+    assert_eq!(done.status, ExecutionStatus::Success, "{done:?}");
+    assert!(
+        logs_of(h, hanging).await.is_empty(),
+        "delivery must not hold up the backup"
+    );
+    h.state.outbox.idle().await;
+
+    let failed = logs_of(h, broken).await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].status, DeliveryStatus::Failed);
+    assert_eq!(failed[0].attempts, 2);
+    assert_eq!(
+        failed[0].error.as_deref(),
+        Some("the receiver answered HTTP 500: receiver says no")
+    );
+    assert!(
+        failed[0].payload.contains("Backup succeeded: nightly"),
+        "the payload is kept"
+    );
+
+    let hung = logs_of(h, hanging).await;
+    assert_eq!(hung.len(), 1, "{hung:?}");
+    assert_eq!(hung[0].status, DeliveryStatus::Failed);
+    assert_eq!(hung[0].attempts, 2);
+    assert_eq!(
+        hung[0].error.as_deref(),
+        Some("timed out: no answer within 1.5 s")
+    );
+
+    // The execution is exactly as it was recorded before the deliveries failed.
+    let after = execution(&h.state.db, done.id).await;
+    assert_eq!(after, done);
+    // And each channel's health reflects its last delivery.
+    let row = entity::adapter_config::Entity::find_by_id(broken)
+        .one(&h.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.consecutive_failures, 1);
+    assert!(row.last_error.unwrap().contains("HTTP 500"));
+}
+
+/// Signs in as the admin with `user_agent`; panics unless it works.
+async fn sign_in_from(h: &Harness, user_agent: &str) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let body = format!(
+        "email=admin%40example.com&password={}",
+        common::PASSWORD.replace(' ', "+")
+    );
+    let request = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://localhost:3000")
+        .header(header::USER_AGENT, user_agent)
+        .body(Body::from(body))
+        .unwrap();
+    let reply = h.send(request).await;
+    assert!(
+        reply.session_cookie().is_some(),
+        "sign-in failed: {} {}",
+        reply.status,
+        reply.body
+    );
+}
+
+async fn account_events(h: &Harness) {
+    use app::api::notification_types::NotifyEvent;
+    use app::server::notify::system_channels;
+    use sea_orm::{ActiveModelTrait, Set};
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let security = channel(
+        &h.state,
+        "slack",
+        "security",
+        json!({"webhook_url": format!("{}/security", server.base)}),
+    )
+    .await;
+    let subscriptions = [
+        (NotifyEvent::NewDeviceSignIn, vec![security]),
+        (NotifyEvent::UserCreated, vec![security]),
+    ]
+    .into_iter()
+    .collect();
+    entity::setting::ActiveModel {
+        key: Set(system_channels::SETTING_KEY.to_string()),
+        value: Set(system_channels::to_json(&subscriptions)),
+        created_at: Set(chrono::Utc::now()),
+        updated_at: Set(chrono::Utc::now()),
+    }
+    .insert(&h.state.db)
+    .await
+    .unwrap();
+
+    // The first sign-in has nothing to compare with; a second browser is new, once.
+    let admin = h.setup_admin().await;
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    sign_in_from(h, firefox).await;
+    sign_in_from(h, firefox).await;
+    h.user_with(&admin, "newcomer@example.com", &["jobs:read"]).await;
+    h.state.outbox.idle().await;
+
+    let logged = logs_of(h, security).await;
+    let seen: Vec<(&str, &str)> = logged
+        .iter()
+        .map(|l| (l.event.as_str(), l.title.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "new_device_sign_in",
+                "Sign-in from a new device: admin@example.com"
+            ),
+            ("user_created", "User created: newcomer@example.com"),
+        ]
+    );
+    assert!(
+        logged.iter().all(|l| l.status == DeliveryStatus::Sent),
+        "{logged:?}"
+    );
+    assert!(
+        logged[0].message.contains("Firefox on Linux"),
+        "{}",
+        logged[0].message
+    );
+    assert!(
+        logged[1].message.contains("admin@example.com created"),
+        "{}",
+        logged[1].message
+    );
+    assert_eq!(server.requests().len(), 2);
+}
