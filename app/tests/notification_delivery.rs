@@ -31,6 +31,10 @@ on_both_backends!(
     new_devices_and_new_users_reach_system_wide_channels,
     account_events
 );
+on_both_backends!(
+    a_destination_going_offline_and_back_is_notified_once_each,
+    offline_and_recovered
+);
 
 const FAST: Policy = Policy {
     timeout: Duration::from_millis(1500),
@@ -223,25 +227,11 @@ async fn sign_in_from(h: &Harness, user_agent: &str) {
     );
 }
 
-async fn account_events(h: &Harness) {
-    use app::api::notification_types::NotifyEvent;
+/// Subscribes `channel` system-wide to `events`.
+async fn subscribe_system(h: &Harness, channel: i64, events: &[app::api::notification_types::NotifyEvent]) {
     use app::server::notify::system_channels;
     use sea_orm::{ActiveModelTrait, Set};
-    h.state.outbox.set_policy(FAST);
-    let server = CaptureServer::start().await;
-    let security = channel(
-        &h.state,
-        "slack",
-        "security",
-        json!({"webhook_url": format!("{}/security", server.base)}),
-    )
-    .await;
-    let subscriptions = [
-        (NotifyEvent::NewDeviceSignIn, vec![security]),
-        (NotifyEvent::UserCreated, vec![security]),
-    ]
-    .into_iter()
-    .collect();
+    let subscriptions = events.iter().map(|e| (*e, vec![channel])).collect();
     entity::setting::ActiveModel {
         key: Set(system_channels::SETTING_KEY.to_string()),
         value: Set(system_channels::to_json(&subscriptions)),
@@ -251,6 +241,25 @@ async fn account_events(h: &Harness) {
     .insert(&h.state.db)
     .await
     .unwrap();
+}
+
+async fn account_events(h: &Harness) {
+    use app::api::notification_types::NotifyEvent;
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let security = channel(
+        &h.state,
+        "slack",
+        "security",
+        json!({"webhook_url": format!("{}/security", server.base)}),
+    )
+    .await;
+    subscribe_system(
+        h,
+        security,
+        &[NotifyEvent::NewDeviceSignIn, NotifyEvent::UserCreated],
+    )
+    .await;
 
     // The first sign-in has nothing to compare with; a second browser is new, once.
     let admin = h.setup_admin().await;
@@ -290,4 +299,53 @@ async fn account_events(h: &Harness) {
         logged[1].message
     );
     assert_eq!(server.requests().len(), 2);
+}
+
+async fn offline_and_recovered(h: &Harness) {
+    use app::api::notification_types::NotifyEvent;
+    use app::server::health_checks::run_health_checks_once;
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let ops = channel(
+        &h.state,
+        "slack",
+        "ops",
+        json!({"webhook_url": format!("{}/ops", server.base)}),
+    )
+    .await;
+    subscribe_system(
+        h,
+        ops,
+        &[NotifyEvent::AdapterOffline, NotifyEvent::AdapterRecovered],
+    )
+    .await;
+    let dir = temp_dir("offline").join("mount");
+    local_destination(&h.state, "nas", &dir).await;
+
+    // Three failed checks in a row take it offline; a fourth says nothing new.
+    for _ in 0..4 {
+        run_health_checks_once(&h.state).await.unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    run_health_checks_once(&h.state).await.unwrap();
+    run_health_checks_once(&h.state).await.unwrap();
+    h.state.outbox.idle().await;
+
+    let logged = logs_of(h, ops).await;
+    let seen: Vec<(&str, &str)> = logged
+        .iter()
+        .map(|l| (l.event.as_str(), l.title.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("adapter_offline", "Destination offline: nas"),
+            ("adapter_recovered", "Destination recovered: nas"),
+        ]
+    );
+    assert!(
+        logged[0].message.contains("not found"),
+        "the last check's error: {}",
+        logged[0].message
+    );
 }
