@@ -41,6 +41,9 @@ pub enum AdapterError {
     /// A notification receiver answered with an error status; `body` is its start.
     #[error("the receiver answered HTTP {status}: {body}")]
     Rejected { status: u16, body: String },
+    /// A mail server refused a command: 4xx is transient, 5xx permanent.
+    #[error("the mail server answered {code}: {text}")]
+    SmtpRejected { code: u16, text: String },
     #[error("timed out: {0}")]
     TimedOut(String),
     #[error("{context}: {source}")]

@@ -4,7 +4,14 @@
 
 use crate::destination::{LocalDestination, S3Destination};
 use crate::error::{AdapterError, Result};
+use crate::notify::discord::DiscordNotifier;
+use crate::notify::email::EmailNotifier;
+use crate::notify::gotify::GotifyNotifier;
+use crate::notify::ntfy::NtfyNotifier;
 use crate::notify::slack::SlackNotifier;
+use crate::notify::teams::TeamsNotifier;
+use crate::notify::telegram::TelegramNotifier;
+use crate::notify::webhook::WebhookNotifier;
 use crate::schema::ConfigField;
 use crate::source::{MysqlSource, PostgresSource, SqliteSource};
 use crate::traits::{Destination, Notifier, Source};
@@ -93,6 +100,48 @@ pub static ADAPTERS: &[AdapterInfo] = &[
         label: "Slack",
         schema: SlackNotifier::schema,
         build: Constructor::Notifier(|c| arc_notifier(SlackNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "discord",
+        label: "Discord",
+        schema: DiscordNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(DiscordNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "teams",
+        label: "Microsoft Teams",
+        schema: TeamsNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(TeamsNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "telegram",
+        label: "Telegram",
+        schema: TelegramNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(TelegramNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "email",
+        label: "Email (SMTP)",
+        schema: EmailNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(EmailNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "gotify",
+        label: "Gotify",
+        schema: GotifyNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(GotifyNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "ntfy",
+        label: "ntfy",
+        schema: NtfyNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(NtfyNotifier::from_config(c))),
+    },
+    AdapterInfo {
+        id: "webhook",
+        label: "Webhook (generic)",
+        schema: WebhookNotifier::schema,
+        build: Constructor::Notifier(|c| arc_notifier(WebhookNotifier::from_config(c))),
     },
 ];
 

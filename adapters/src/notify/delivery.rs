@@ -35,6 +35,8 @@ pub struct Delivery {
 pub fn should_retry(error: &AdapterError) -> bool {
     match error {
         AdapterError::Rejected { status, .. } => *status >= 500,
+        // SMTP's transient replies are the 4xx ones ("try again later").
+        AdapterError::SmtpRejected { code, .. } => (400..500).contains(code),
         AdapterError::TimedOut(_) => true,
         _ => false,
     }
@@ -103,6 +105,13 @@ mod tests {
         }))
     }
 
+    fn smtp(code: u16) -> Answer {
+        Some(Err(AdapterError::SmtpRejected {
+            code,
+            text: "mailbox busy".into(),
+        }))
+    }
+
     const FAST: Policy = Policy {
         timeout: Duration::from_millis(100),
         backoff: Duration::from_millis(10),
@@ -127,6 +136,8 @@ mod tests {
                 1,
                 false,
             ),
+            (vec![smtp(451), Some(Ok(()))], 2, true),
+            (vec![smtp(550)], 1, false),
         ];
         for (script, attempts, ok) in cases {
             let d = run(script).await;

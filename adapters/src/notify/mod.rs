@@ -3,9 +3,16 @@
 //! with a timeout and one retry (`deliver`). One file per service.
 
 mod delivery;
+pub mod discord;
+pub mod email;
+pub mod gotify;
 mod http;
 mod message;
+pub mod ntfy;
 pub mod slack;
+pub mod teams;
+pub mod telegram;
+pub mod webhook;
 
 pub use delivery::{Delivery, Policy, deliver, should_retry};
 pub use message::{Field, Message, Rendered, Severity, clip};
