@@ -16,7 +16,7 @@ scripts/install-build-deps.sh
 
 step "test services (PostgreSQL, MariaDB, S3, stock tools, Chromium)"
 scripts/test-services/stop.sh "$SERVICES_DIR" >/dev/null 2>&1 || true
-scripts/test-services/start.sh "$SERVICES_DIR" pg mariadb s3s tools e2e oidc
+scripts/test-services/start.sh "$SERVICES_DIR" pg mariadb s3s tools e2e oidc smtp
 # Every test's scratch files go under one folder, removed at the end whatever happens.
 TEST_TMP=$(mktemp -d /tmp/bulwark-test-tmp.XXXXXX)
 trap 'scripts/test-services/stop.sh "$SERVICES_DIR"; rm -rf "$TEST_TMP"' EXIT

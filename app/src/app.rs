@@ -5,7 +5,7 @@ use crate::components::layout::ConsoleLayout;
 use crate::pages::jobs::JobsPage;
 use crate::pages::{
     adapters::AdaptersPage, dashboard::DashboardPage, encryption::EncryptionPage, login::LoginPage,
-    not_built::NotBuilt, setup::SetupPage, users::UsersPage,
+    setup::SetupPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -50,7 +50,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("executions/:id") view=crate::pages::execution_detail::ExecutionDetailPage/>
                     <Route path=path!("sources") view=|| view! { <AdaptersPage kind=AdapterKind::Source/> }/>
                     <Route path=path!("destinations") view=|| view! { <AdaptersPage kind=AdapterKind::Destination/> }/>
-                    <Route path=path!("notifications") view=|| view! { <NotBuilt title="Notifications" what="Channels (Discord, Slack, email, Teams, Telegram, Gotify, ntfy, webhooks) and the delivery log."/> }/>
+                    <Route path=path!("notifications") view=|| view! { <AdaptersPage kind=AdapterKind::Notification/> }/>
+                    <Route path=path!("notifications/log") view=crate::pages::notification_log::NotificationLogPage/>
                     <Route path=path!("storage") view=crate::pages::storage::StoragePage/>
                     <Route path=path!("storage/:id") view=crate::pages::storage::StorageDestinationPage/>
                     <Route path=path!("encryption") view=EncryptionPage/>

@@ -361,7 +361,6 @@ async fn scenario(h: Harness) {
         compression: Set(entity::enums::Compression::Zstd),
         compression_level: Set(None),
         retention: Set(json!({"keep_last": 7})),
-        notify_on: Set(entity::enums::NotifyOn::Failure),
         source_id: Set(source_id),
         databases: Set(json!(["app"])),
         encryption_profile_id: Set(Some(profile["id"].as_i64().unwrap())),

@@ -133,7 +133,6 @@ async fn scenario(h: &Harness) {
         ("job[timezone]", "Europe/Berlin".into()),
         ("job[retention][kind]", "keep_last".into()),
         ("job[retention][keep_last]", "3".into()),
-        ("job[notify_on]", "failure".into()),
         ("job[enabled]", "true".into()),
     ];
     let id = ok(h, "create_job", &pairs(&base), &admin).await.as_i64().unwrap();

@@ -156,6 +156,7 @@ async fn scan(h: &Harness, logs: &LogCapture) {
     secrets.push(("TOTP secret", totp_secret));
     secrets.extend(backup_codes.into_iter().map(|c| ("backup code", c)));
     secrets.push(("SSO client secret", matrix::world::SSO_CLIENT_SECRET.to_string()));
+    secrets.push(("webhook URL token", matrix::world::WEBHOOK_TOKEN.to_string()));
     // Passwords the sweep itself sets.
     secrets.push(("changed password", "the matrix changed password".to_string()));
     secrets.push(("reset password", "a reset password for matrix".to_string()));

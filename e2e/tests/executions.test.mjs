@@ -63,7 +63,7 @@ test('a run followed live on its execution page', async () => {
   const job = await serverFn(page, 'create_job', {
     'job[name]': 'Shop nightly', 'job[source_id]': String(source), 'job[destinations][0]': String(destination),
     'job[compression]': 'brotli', 'job[compression_level]': '11', 'job[cron]': '0 3 * * *',
-    'job[timezone]': 'UTC', 'job[retention][kind]': 'keep_all', 'job[notify_on]': 'never', 'job[enabled]': 'false',
+    'job[timezone]': 'UTC', 'job[retention][kind]': 'keep_all', 'job[enabled]': 'false',
   });
   const id = await serverFn(page, 'run_job', { id: String(job) });
 

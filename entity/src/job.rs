@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::enums::{Compression, NotifyOn};
+use crate::enums::Compression;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "jobs")]
@@ -23,7 +23,6 @@ pub struct Model {
     /// Retention policy.
     #[sea_orm(column_type = "JsonBinary")]
     pub retention: Json,
-    pub notify_on: NotifyOn,
     pub source_id: i64,
     /// Which databases of the source to back up.
     #[sea_orm(column_type = "JsonBinary")]

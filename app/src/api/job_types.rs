@@ -44,7 +44,8 @@ impl CompressionKind {
     }
 }
 
-/// Which outcomes of the job send a notification.
+/// Which outcomes of the job a subscribed channel hears about. Not subscribing is
+/// "off": there is no "never" filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NotifyFilter {
@@ -52,18 +53,16 @@ pub enum NotifyFilter {
     #[default]
     Failure,
     Success,
-    Never,
 }
 
 impl NotifyFilter {
-    pub const ALL: [NotifyFilter; 4] = [Self::Always, Self::Failure, Self::Success, Self::Never];
+    pub const ALL: [NotifyFilter; 3] = [Self::Always, Self::Failure, Self::Success];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Always => "always",
             Self::Failure => "failure",
             Self::Success => "success",
-            Self::Never => "never",
         }
     }
 
@@ -72,16 +71,20 @@ impl NotifyFilter {
             Self::Always => "Every run",
             Self::Failure => "Failures only",
             Self::Success => "Successes only",
-            Self::Never => "Never",
         }
     }
 
-    pub fn parse(value: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == value)
-            .unwrap_or_default()
+    /// `None` for anything else, e.g. the form's "off".
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == value)
     }
+}
+
+/// One notification channel subscribed to the job's outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobChannel {
+    pub channel_id: i64,
+    pub filter: NotifyFilter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -144,8 +147,9 @@ pub struct JobInput {
     pub cron: String,
     pub timezone: String,
     pub retention: RetentionInput,
+    /// The channels told about the job's runs; each channel at most once.
     #[serde(default)]
-    pub notify_on: NotifyFilter,
+    pub notifications: Vec<JobChannel>,
     #[serde(default)]
     pub enabled: bool,
 }
@@ -165,6 +169,9 @@ pub struct JobFormChoices {
     pub sources: Vec<Choice>,
     pub destinations: Vec<Choice>,
     pub encryption_profiles: Vec<Choice>,
+    /// Notification channels: names and adapter labels only, never their settings.
+    #[serde(default)]
+    pub channels: Vec<Choice>,
 }
 
 /// The latest execution of a job.
@@ -185,6 +192,8 @@ pub struct JobRow {
     /// Destination names in priority order.
     pub destination_names: Vec<String>,
     pub encryption_name: Option<String>,
+    /// The names of `input.notifications`' channels, in the same order.
+    pub channel_names: Vec<String>,
     /// The schedule in words, or why it cannot be read.
     pub schedule_text: String,
     pub next_run: Option<String>,

@@ -57,21 +57,11 @@ pub async fn create_job(job: JobInput) -> Result<i64, ApiError> {
     use crate::server::job_store;
     respond(async move {
         let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        let created = job_store::create(&caller.state.db, &job).await?;
-        caller
-            .state
-            .engine
-            .reschedule(created.id)
-            .await
-            .map_err(ApiError::from)?;
-        audit(
-            &caller,
-            "job.create",
-            created.id,
-            format!("created job {}", created.name),
-        )
-        .await?;
-        Ok(created.id)
+        let saved = job_store::create(&caller.state.db, &job).await?;
+        let id = saved.job.id;
+        caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
+        audit(&caller, "job.create", id, saved.summary("created")).await?;
+        Ok(id)
     })
     .await
 }
@@ -83,9 +73,9 @@ pub async fn update_job(id: i64, job: JobInput) -> Result<(), ApiError> {
     use crate::server::job_store;
     respond(async move {
         let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        let updated = job_store::update(&caller.state.db, id, &job).await?;
+        let saved = job_store::update(&caller.state.db, id, &job).await?;
         caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
-        audit(&caller, "job.update", id, format!("edited job {}", updated.name)).await?;
+        audit(&caller, "job.update", id, saved.summary("edited")).await?;
         Ok(())
     })
     .await

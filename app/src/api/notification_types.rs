@@ -122,6 +122,14 @@ pub struct NotificationPreview {
     pub error: Option<String>,
 }
 
+/// One page of the notification log, newest first; `next_before` asks for the next
+/// (older) page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationLogPage {
+    pub rows: Vec<NotificationLogRow>,
+    pub next_before: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

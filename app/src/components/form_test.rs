@@ -1,13 +1,14 @@
-//! "Test connection" for an unsaved adapter form: reads the surrounding form's
-//! fields and asks the server to connect with them.
+//! "Test connection" ("Send test" for a channel) for an unsaved adapter form: reads the
+//! surrounding form's fields and asks the server to connect (or send) with them.
 
+use crate::api::adapter_types::AdapterKind;
 use crate::api::adapters::TestAdapterForm;
 use crate::components::test_result::TestResult;
 use leptos::html::Form;
 use leptos::prelude::*;
 
 #[component]
-pub fn FormTestButton(form: NodeRef<Form>) -> impl IntoView {
+pub fn FormTestButton(form: NodeRef<Form>, kind: AdapterKind) -> impl IntoView {
     let test = ServerAction::<TestAdapterForm>::new();
     let run = move |_| {
         let Some(form) = form.get() else { return };
@@ -25,7 +26,7 @@ pub fn FormTestButton(form: NodeRef<Form>) -> impl IntoView {
     let busy = move || test.pending().get();
     view! {
         <button type="button" class="button" id="adapter-form-test" on:click=run disabled=busy>
-            {move || if busy() { "Testing…" } else { "Test connection" }}
+            {move || crate::pages::adapters::test_label(kind, busy())}
         </button>
         {move || (!busy()).then(|| test.value().get()).flatten().map(|r| view! { <TestResult result=r/> })}
     }

@@ -34,7 +34,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     (Some(_), None) => false,
                                 })
                                 .map(|item| view! {
-                                    <A href=item.href exact=true>
+                                    <A href=item.href exact=item.href == "/">
                                         <span class="nav-icon" aria-hidden="true">{item.icon}</span>
                                         {item.label}
                                     </A>

@@ -8,6 +8,7 @@ pub mod health_log;
 pub mod layout;
 pub mod log_view;
 pub mod nav;
+pub mod notification_preview;
 pub mod progress_bar;
 pub mod retention_editor;
 pub mod schema_form;

@@ -9,6 +9,15 @@ use crate::components::schema_form::SchemaForm;
 use leptos::html::Form;
 use leptos::prelude::*;
 
+/// The kind as the server functions read it (serde's name: a channel is `notification`).
+fn form_kind(kind: AdapterKind) -> &'static str {
+    match kind {
+        AdapterKind::Source => "source",
+        AdapterKind::Destination => "destination",
+        AdapterKind::Notification => "notification",
+    }
+}
+
 #[component]
 pub fn AdapterForm(
     kind: AdapterKind,
@@ -48,7 +57,7 @@ pub fn AdapterForm(
                     <div class="card form-card adapter-form">
                         <h2>{format!("Edit {}", row.name)}</h2>
                         <ActionForm action=update node_ref=form_ref attr:id="adapter-form">
-                            <input type="hidden" name="kind" value=kind.as_str()/>
+                            <input type="hidden" name="kind" value=form_kind(kind)/>
                             <input type="hidden" name="id" value=row.id.to_string()/>
                             <input type="hidden" name="adapter_id" value=row.adapter_id.clone()/>
                             <p class="muted">{row.adapter_label.clone()}</p>
@@ -58,7 +67,7 @@ pub fn AdapterForm(
                             <ErrorNote message=action_error(update)/>
                             <div class="form-actions">
                                 <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save"</button>
-                                <FormTestButton form=form_ref/>
+                                <FormTestButton form=form_ref kind/>
                                 <button type="button" class="button" on:click=move |_| editing.set(None)>"Cancel"</button>
                             </div>
                         </ActionForm>
@@ -70,7 +79,7 @@ pub fn AdapterForm(
                 <div class="card form-card adapter-form">
                     <h2>{format!("Add a {}", kind.as_str())}</h2>
                     <ActionForm action=create node_ref=form_ref attr:id="adapter-form">
-                        <input type="hidden" name="kind" value=kind.as_str()/>
+                        <input type="hidden" name="kind" value=form_kind(kind)/>
                         <label for="adapter-type">"Type"</label>
                         <select id="adapter-type" name="adapter_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
                             {types.with_value(|ts| ts.iter().map(|t| {
@@ -89,7 +98,7 @@ pub fn AdapterForm(
                         </Show>
                         <div class="form-actions">
                             <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add"</button>
-                            <FormTestButton form=form_ref/>
+                            <FormTestButton form=form_ref kind/>
                         </div>
                     </ActionForm>
                 </div>

@@ -33,6 +33,8 @@ pub fn AdaptersPage(kind: AdapterKind) -> impl IntoView {
     view! {
         <Title text=title(kind)/>
         <h1>{title(kind)}</h1>
+        {(kind == AdapterKind::Notification)
+            .then(|| view! { <crate::pages::notification_log::NotificationTabs current="channels"/> })}
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || rows.get().map(|r| match r {
                 Ok(rows) if rows.is_empty() => view! {
@@ -95,7 +97,7 @@ fn AdapterRowView(
         <tr data-id=id.to_string() data-name=row.name.clone()>
             <td class="adapter-name">{row.name.clone()}</td>
             <td>{row.adapter_label.clone()}</td>
-            <td>{health_cell(&row)}</td>
+            <td>{health_cell(kind, &row)}</td>
             <td><div class="actions">
                 <button
                     type="button"
@@ -106,7 +108,7 @@ fn AdapterRowView(
                         test.dispatch(TestAdapter { kind, id });
                     }
                 >
-                    {move || if testing() { "Testing…" } else { "Test connection" }}
+                    {move || test_label(kind, testing())}
                 </button>
                 <button type="button" class="button small" on:click=move |_| editing.set(Some(edit_row.clone()))>
                     "Edit"
@@ -131,12 +133,27 @@ fn AdapterRowView(
     .into_any()
 }
 
+/// A channel's test sends a message; a source or destination's only connects.
+pub fn test_label(kind: AdapterKind, busy: bool) -> &'static str {
+    match (kind == AdapterKind::Notification, busy) {
+        (true, true) => "Sending…",
+        (true, false) => "Send test",
+        (false, true) => "Testing…",
+        (false, false) => "Test connection",
+    }
+}
+
 // Type-erased (`into_any`) to keep the row's view type shallow enough for the wasm build.
-fn health_cell(row: &AdapterRow) -> AnyView {
+fn health_cell(kind: AdapterKind, row: &AdapterRow) -> AnyView {
+    // A channel's health is the outcome of its last delivery.
+    let (never, when) = match kind {
+        AdapterKind::Notification => ("nothing sent yet", "last delivery"),
+        _ => ("never checked", "checked"),
+    };
     let checked = row
         .last_check_at
         .clone()
-        .map_or_else(|| "never checked".to_string(), |t| format!("checked {t}"));
+        .map_or_else(|| never.to_string(), |t| format!("{when} {t}"));
     view! {
         <div class="health-cell">
             <HealthBadge health=row.health/>

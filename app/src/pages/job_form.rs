@@ -1,8 +1,9 @@
 //! The add / edit form of a job.
 
+use super::job_form_notifications::NotificationPicker;
 use super::job_form_parts::{DatabasePicker, DestinationList, RetentionPreviewView, SchedulePresets};
 use super::job_form_state::Fields;
-use crate::api::job_types::{CompressionKind, JobFormChoices, JobRow, NotifyFilter};
+use crate::api::job_types::{CompressionKind, JobFormChoices, JobRow};
 use crate::api::jobs::{CreateJob, UpdateJob};
 use crate::components::cron_preview::CronPreview;
 use crate::components::error_note::{ErrorNote, action_error};
@@ -125,12 +126,7 @@ fn JobFields(f: Fields, choices: StoredValue<JobFormChoices>) -> impl IntoView {
             <RetentionEditor value=f.retention/>
             <RetentionPreviewView f choices=destinations/>
         </fieldset>
-        <label for="job-notify">"Notify on"</label>
-        <select id="job-notify" on:change=move |ev| f.notify.set(NotifyFilter::parse(&event_target_value(&ev)))>
-            {NotifyFilter::ALL.into_iter().map(|n| view! {
-                <option value=n.as_str() selected=move || f.notify.get() == n>{n.label()}</option>
-            }).collect_view()}
-        </select>
+        <NotificationPicker f channels=choices.with_value(|c| c.channels.clone())/>
     }
     .into_any()
 }

@@ -1,6 +1,6 @@
 //! The job form's state: one signal per field, read from and turned into `JobInput`.
 
-use crate::api::job_types::{CompressionKind, JobInput, NotifyFilter, RetentionInput};
+use crate::api::job_types::{CompressionKind, JobChannel, JobInput, RetentionInput};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -17,7 +17,8 @@ pub struct Fields {
     pub cron: RwSignal<String>,
     pub timezone: RwSignal<String>,
     pub retention: RwSignal<RetentionInput>,
-    pub notify: RwSignal<NotifyFilter>,
+    /// Subscribed channels; a channel left out is "off".
+    pub notifications: RwSignal<Vec<JobChannel>>,
     pub enabled: RwSignal<bool>,
 }
 
@@ -34,7 +35,7 @@ impl Fields {
             cron: "0 2 * * *".into(),
             timezone: "UTC".into(),
             retention: RetentionInput::default(),
-            notify_on: NotifyFilter::Failure,
+            notifications: vec![],
             enabled: true,
         });
         Fields {
@@ -48,7 +49,7 @@ impl Fields {
             cron: RwSignal::new(i.cron),
             timezone: RwSignal::new(i.timezone),
             retention: RwSignal::new(i.retention),
-            notify: RwSignal::new(i.notify_on),
+            notifications: RwSignal::new(i.notifications),
             enabled: RwSignal::new(i.enabled),
         }
     }
@@ -87,7 +88,7 @@ impl Fields {
             cron: self.cron.get(),
             timezone: self.timezone.get(),
             retention: self.retention.get(),
-            notify_on: self.notify.get(),
+            notifications: self.notifications.get(),
             enabled: self.enabled.get(),
         })
     }

@@ -1,6 +1,8 @@
 //! Settings: concurrency, health-check interval and log retention. The form shows the
 //! stored values; the server validates (its messages are shown as they are) and audits.
+//! Below it, the system-wide notification channels per event.
 
+use super::settings_notifications::SystemNotificationsCard;
 use crate::api::settings::{SaveSettings, SettingView, get_settings};
 use crate::components::error_note::{ErrorNote, action_error};
 use leptos::prelude::*;
@@ -20,6 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </Suspense>
+        <SystemNotificationsCard/>
     }
 }
 

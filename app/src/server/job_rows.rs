@@ -3,7 +3,7 @@
 use super::adapter_store::time_text;
 use super::error::Result;
 use super::{job_schedule, job_store};
-use crate::api::job_types::{Choice, JobFormChoices, JobInput, JobRow, LastRun};
+use crate::api::job_types::{Choice, JobChannel, JobFormChoices, JobInput, JobRow, LastRun};
 use adapters::registry;
 use chrono::Utc;
 use entity::enums::AdapterKind;
@@ -40,6 +40,7 @@ pub async fn choices(db: &impl ConnectionTrait) -> Result<JobFormChoices> {
         sources: of(AdapterKind::Source),
         destinations: of(AdapterKind::Destination),
         encryption_profiles,
+        channels: of(AdapterKind::Notification),
     })
 }
 
@@ -50,7 +51,7 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn input(model: &job::Model, destinations: Vec<i64>) -> JobInput {
+pub fn input(model: &job::Model, destinations: Vec<i64>, notifications: Vec<JobChannel>) -> JobInput {
     JobInput {
         name: model.name.clone(),
         source_id: model.source_id,
@@ -62,7 +63,7 @@ pub fn input(model: &job::Model, destinations: Vec<i64>) -> JobInput {
         cron: model.cron.clone(),
         timezone: model.timezone.clone(),
         retention: job_store::retention_input(&model.retention),
-        notify_on: job_store::notify_filter(model.notify_on),
+        notifications,
         enabled: model.enabled,
     }
 }
@@ -89,6 +90,7 @@ pub async fn row(
     names: &HashMap<i64, String>,
 ) -> Result<JobRow> {
     let destinations = job_store::destinations(db, model.id).await?;
+    let notifications = job_store::notifications::of_job(db, model.id).await?;
     let name_of = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let profile = match model.encryption_profile_id {
         Some(id) => encryption_profile::Entity::find_by_id(id)
@@ -108,11 +110,12 @@ pub async fn row(
         source_name: name_of(model.source_id),
         destination_names: destinations.iter().map(|d| name_of(*d)).collect(),
         encryption_name: profile,
+        channel_names: notifications.iter().map(|c| name_of(c.channel_id)).collect(),
         schedule_text: job_schedule::describe(&model.cron),
         next_run,
         retention_summary,
         last_run: last_run(db, model.id).await?,
-        input: input(&model, destinations),
+        input: input(&model, destinations, notifications),
     })
 }
 

@@ -1,14 +1,17 @@
 //! Jobs at rest: the form's input checked against the adapters, the engine's parser and
-//! the retention rules, then stored with its destinations in priority order.
+//! the retention rules, then stored with its destinations in priority order and its
+//! notification channels.
+
+pub mod notifications;
 
 use super::error::Result;
 use super::job_schedule;
 use crate::api::error::ApiError;
-use crate::api::job_types::{CompressionKind, JobInput, NotifyFilter, RetentionInput, RetentionKind};
+use crate::api::job_types::{CompressionKind, JobInput, RetentionInput, RetentionKind};
 use adapters::retention::Policy;
 use chrono::Utc;
-use entity::enums::{AdapterKind, Compression, NotifyOn};
-use entity::{adapter_config, encryption_profile, job, job_destination};
+use entity::enums::{AdapterKind, Compression};
+use entity::{adapter_config, encryption_profile, job, job_destination, job_notification};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     Set, SqlErr, TransactionTrait,
@@ -39,24 +42,6 @@ pub fn compression_kind(c: Compression) -> CompressionKind {
         Compression::Gzip => CompressionKind::Gzip,
         Compression::Brotli => CompressionKind::Brotli,
         Compression::None => CompressionKind::None,
-    }
-}
-
-pub fn entity_notify(n: NotifyFilter) -> NotifyOn {
-    match n {
-        NotifyFilter::Always => NotifyOn::Always,
-        NotifyFilter::Failure => NotifyOn::Failure,
-        NotifyFilter::Success => NotifyOn::Success,
-        NotifyFilter::Never => NotifyOn::Never,
-    }
-}
-
-pub fn notify_filter(n: NotifyOn) -> NotifyFilter {
-    match n {
-        NotifyOn::Always => NotifyFilter::Always,
-        NotifyOn::Failure => NotifyFilter::Failure,
-        NotifyOn::Success => NotifyFilter::Success,
-        NotifyOn::Never => NotifyFilter::Never,
     }
 }
 
@@ -162,6 +147,7 @@ async fn check(db: &impl ConnectionTrait, input: &JobInput) -> Result<Checked> {
     {
         return Err(ApiError::invalid(format!("There is no encryption profile #{profile}.")).into());
     }
+    notifications::check(db, &input.notifications).await?;
     pipeline_compression(input.compression)
         .check_level(input.compression_level)
         .map_err(|e| ApiError::invalid(format!("Compression: {}.", e.one_line())))?;
@@ -219,7 +205,24 @@ async fn link_destinations(db: &impl ConnectionTrait, job_id: i64, destinations:
     Ok(())
 }
 
-pub async fn create(db: &DatabaseConnection, input: &JobInput) -> Result<job::Model> {
+/// A stored job, with what changed in its notification channels (for the audit log).
+pub struct Saved {
+    pub job: job::Model,
+    pub channel_changes: Vec<String>,
+}
+
+impl Saved {
+    /// `created job X` / `edited job X`, then the channel changes if any.
+    pub fn summary(&self, verb: &str) -> String {
+        let mut text = format!("{verb} job {}", self.job.name);
+        if !self.channel_changes.is_empty() {
+            text.push_str(&format!("; notifications: {}", self.channel_changes.join(", ")));
+        }
+        text
+    }
+}
+
+pub async fn create(db: &DatabaseConnection, input: &JobInput) -> Result<Saved> {
     let c = check(db, input).await?;
     if name_taken(db, &c.name, None).await? {
         return Err(duplicate(&c.name).into());
@@ -235,7 +238,6 @@ pub async fn create(db: &DatabaseConnection, input: &JobInput) -> Result<job::Mo
         compression: Set(c.compression),
         compression_level: Set(c.level),
         retention: Set(c.retention),
-        notify_on: Set(entity_notify(input.notify_on)),
         source_id: Set(input.source_id),
         databases: Set(c.databases),
         encryption_profile_id: Set(input.encryption_profile_id),
@@ -251,8 +253,13 @@ pub async fn create(db: &DatabaseConnection, input: &JobInput) -> Result<job::Mo
         other => other?,
     };
     link_destinations(&txn, model.id, &input.destinations).await?;
+    notifications::replace(&txn, model.id, &input.notifications).await?;
+    let channel_changes = notifications::describe_changes(&txn, &[], &input.notifications).await?;
     txn.commit().await?;
-    Ok(model)
+    Ok(Saved {
+        job: model,
+        channel_changes,
+    })
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<job::Model> {
@@ -262,7 +269,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<job::Model> {
         .ok_or_else(|| ApiError::NotFound(format!("There is no job #{id}.")).into())
 }
 
-pub async fn update(db: &DatabaseConnection, id: i64, input: &JobInput) -> Result<job::Model> {
+pub async fn update(db: &DatabaseConnection, id: i64, input: &JobInput) -> Result<Saved> {
     let stored = find(db, id).await?;
     let c = check(db, input).await?;
     if name_taken(db, &c.name, Some(id)).await? {
@@ -277,7 +284,6 @@ pub async fn update(db: &DatabaseConnection, id: i64, input: &JobInput) -> Resul
     model.compression = Set(c.compression);
     model.compression_level = Set(c.level);
     model.retention = Set(c.retention);
-    model.notify_on = Set(entity_notify(input.notify_on));
     model.source_id = Set(input.source_id);
     model.databases = Set(c.databases);
     model.encryption_profile_id = Set(input.encryption_profile_id);
@@ -287,8 +293,14 @@ pub async fn update(db: &DatabaseConnection, id: i64, input: &JobInput) -> Resul
         other => other?,
     };
     link_destinations(&txn, id, &input.destinations).await?;
+    let before = notifications::of_job(&txn, id).await?;
+    notifications::replace(&txn, id, &input.notifications).await?;
+    let channel_changes = notifications::describe_changes(&txn, &before, &input.notifications).await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(Saved {
+        job: updated,
+        channel_changes,
+    })
 }
 
 pub async fn set_enabled(db: &impl ConnectionTrait, id: i64, enabled: bool) -> Result<job::Model> {
@@ -299,11 +311,16 @@ pub async fn set_enabled(db: &impl ConnectionTrait, id: i64, enabled: bool) -> R
     Ok(model.update(db).await?)
 }
 
-/// Deletes the job and its destination links; its executions stay, detached.
+/// Deletes the job, its destination links and its notification subscriptions; its
+/// executions stay, detached.
 pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<job::Model> {
     let stored = find(db, id).await?;
     job_destination::Entity::delete_many()
         .filter(job_destination::Column::JobId.eq(id))
+        .exec(db)
+        .await?;
+    job_notification::Entity::delete_many()
+        .filter(job_notification::Column::JobId.eq(id))
         .exec(db)
         .await?;
     job::Entity::delete_by_id(id).exec(db).await?;

@@ -143,7 +143,6 @@ pub async fn create_job(state: &AppState, spec: JobSpec<'_>) -> i64 {
         compression: Set(spec.compression),
         compression_level: Set(spec.level),
         retention: Set(spec.retention),
-        notify_on: Set(NotifyOn::Never),
         source_id: Set(spec.source_id),
         databases: Set(json!([])),
         encryption_profile_id: Set(spec.encryption_profile_id),

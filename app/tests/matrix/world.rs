@@ -4,11 +4,14 @@
 
 use crate::common::{Harness, PASSWORD};
 use crate::engine_fixtures::{self, JobSpec};
+use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The client secret of the world's SSO provider (for the secret scan).
 pub const SSO_CLIENT_SECRET: &str = "matrix-sso-client-secret-3f9d2c";
+/// The path of the matrix channel's webhook URL: a credential, like Slack's.
+pub const WEBHOOK_TOKEN: &str = "T0MATRIX/B0MATRIX/webhook-token-8c1e";
 
 pub struct World {
     pub dir: PathBuf,
@@ -180,5 +183,30 @@ pub async fn build(h: &Harness, admin: &str) -> World {
         "extra_recipient",
         extra[0].as_str().expect("the profile's extra recipient"),
     );
+
+    // A Slack channel whose receiver refuses connections, and its logged "Send test".
+    let hook = json!({"webhook_url": format!("http://127.0.0.1:9/services/{WEBHOOK_TOKEN}")});
+    let channel = engine_fixtures::channel(state, "slack", "matrix channel", hook).await;
+    let sent = h
+        .call(
+            "test_adapter",
+            &[("kind", "notification"), ("id", &channel.to_string())],
+            Some(admin),
+        )
+        .await;
+    assert_eq!(sent.status, http::StatusCode::OK, "test_adapter: {}", sent.body);
+    let logged = {
+        use sea_orm::EntityTrait;
+        entity::notification_log::Entity::find()
+            .all(&state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.id)
+            .max()
+            .expect("the test message is logged")
+    };
+    world.set("channel", channel);
+    world.set("notification", logged);
     world
 }

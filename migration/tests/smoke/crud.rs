@@ -4,7 +4,6 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::enums::{
     AdapterKind, Compression, ExecutionKind, ExecutionStatus, ExecutionTrigger, HealthStatus, LogLevel,
-    NotifyOn,
 };
 use entity::prelude::*;
 use entity::{
@@ -269,7 +268,6 @@ async fn insert_job(
         compression: Set(Compression::Zstd),
         compression_level: Set(Some(3)),
         retention: Set(json!({ "keep_last": 7 })),
-        notify_on: Set(NotifyOn::Failure),
         source_id: Set(source.id),
         databases: Set(json!({ "all": true })),
         encryption_profile_id: Set(None),

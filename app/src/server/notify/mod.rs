@@ -4,6 +4,7 @@
 
 pub mod account_events;
 pub mod known_devices;
+pub mod log_query;
 pub mod log_store;
 pub mod messages;
 pub mod outbox;

@@ -3,7 +3,7 @@
 //! stored policy), so a job read can be sent back as it is.
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{CompressionKind, JobInput, NotifyFilter, RetentionInput};
+use crate::api::job_types::{CompressionKind, JobChannel, JobInput, RetentionInput};
 use crate::server::job_store;
 use adapters::retention::Policy;
 use serde::Deserialize;
@@ -28,8 +28,9 @@ pub struct JobBody {
     timezone: String,
     #[serde(default)]
     retention: Option<Value>,
+    /// `[{"channel_id": 3, "filter": "failure"}]`; absent: no channel.
     #[serde(default)]
-    notify_on: NotifyFilter,
+    notifications: Vec<JobChannel>,
     #[serde(default = "yes")]
     enabled: bool,
 }
@@ -86,7 +87,7 @@ impl JobBody {
             cron: self.cron,
             timezone: self.timezone,
             retention: retention(self.retention)?,
-            notify_on: self.notify_on,
+            notifications: self.notifications,
             enabled: self.enabled,
         })
     }

@@ -15,12 +15,16 @@ use crate::server::state::AppState;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use entity::enums::ExecutionTrigger;
-use entity::{job, job_destination};
+use entity::{job, job_destination, job_notification};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
-fn body(j: &job::Model, destinations: &[job_destination::Model]) -> Value {
+fn body(
+    j: &job::Model,
+    destinations: &[job_destination::Model],
+    notifications: &[job_notification::Model],
+) -> Value {
     json!({
         "id": j.id,
         "name": j.name,
@@ -31,12 +35,15 @@ fn body(j: &job::Model, destinations: &[job_destination::Model]) -> Value {
         "compression": j.compression,
         "compression_level": j.compression_level,
         "retention": j.retention,
-        "notify_on": j.notify_on,
         "source_id": j.source_id,
         "databases": j.databases,
         "encryption_profile_id": j.encryption_profile_id,
         "destinations": destinations.iter()
             .map(|d| json!({"destination_id": d.destination_id, "priority": d.priority}))
+            .collect::<Vec<_>>(),
+        "notifications": job_store::notifications::from_rows(notifications.iter().cloned())
+            .iter()
+            .map(|c| json!({"channel_id": c.channel_id, "filter": c.filter}))
             .collect::<Vec<_>>(),
         "last_run_at": j.last_run_at,
         "created_at": j.created_at,
@@ -61,11 +68,20 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> RestResult<J
         .order_by_asc(job_destination::Column::Priority)
         .all(&state.db)
         .await?;
+    let subscriptions = job_notification::Entity::find()
+        .order_by_asc(job_notification::Column::Id)
+        .all(&state.db)
+        .await?;
     let out: Vec<Value> = jobs
         .iter()
         .map(|j| {
             let mine: Vec<_> = links.iter().filter(|l| l.job_id == j.id).cloned().collect();
-            body(j, &mine)
+            let heard: Vec<_> = subscriptions
+                .iter()
+                .filter(|s| s.job_id == j.id)
+                .cloned()
+                .collect();
+            body(j, &mine, &heard)
         })
         .collect();
     Ok(Json(json!({ "jobs": out })))
@@ -78,7 +94,11 @@ pub async fn get(
 ) -> RestResult<Json<Value>> {
     caller.require(Permission::JobsRead)?;
     let found = find(&state.db, id).await?;
-    Ok(Json(body(&found, &links(&state.db, id).await?)))
+    Ok(Json(body(
+        &found,
+        &links(&state.db, id).await?,
+        &subscriptions(&state.db, id).await?,
+    )))
 }
 
 /// Queues a run now; the runner picks it up like any other.
@@ -109,6 +129,19 @@ pub async fn run(
         StatusCode::ACCEPTED,
         Json(json!({ "execution_id": execution_id })),
     ))
+}
+
+async fn subscriptions(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_notification::Model>> {
+    Ok(job_notification::Entity::find()
+        .filter(job_notification::Column::JobId.eq(id))
+        .order_by_asc(job_notification::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The job as GET shows it, read back after a change.
+async fn read_back(db: &DatabaseConnection, j: &job::Model) -> RestResult<Value> {
+    Ok(body(j, &links(db, j.id).await?, &subscriptions(db, j.id).await?))
 }
 
 async fn links(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_destination::Model>> {
@@ -150,12 +183,19 @@ pub async fn create(
 ) -> RestResult<(StatusCode, Json<Value>)> {
     let key = caller.require(Permission::JobsWrite)?;
     let JsonBody(input) = input?;
-    let created = job_store::create(&state.db, &input.into_input()?).await?;
+    let saved = job_store::create(&state.db, &input.into_input()?).await?;
+    let created = &saved.job;
     state.engine.reschedule(created.id).await?;
-    let summary = format!("created job {}", created.name);
-    audit_job(&state, key, &client, "job.create", created.id, summary).await?;
-    let linked = links(&state.db, created.id).await?;
-    Ok((StatusCode::CREATED, Json(body(&created, &linked))))
+    audit_job(
+        &state,
+        key,
+        &client,
+        "job.create",
+        created.id,
+        saved.summary("created"),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(read_back(&state.db, created).await?)))
 }
 
 /// A full replacement: fields left out take their defaults, as on create.
@@ -168,11 +208,10 @@ pub async fn update(
 ) -> RestResult<Json<Value>> {
     let key = caller.require(Permission::JobsWrite)?;
     let JsonBody(input) = input?;
-    let updated = job_store::update(&state.db, id, &input.into_input()?).await?;
+    let saved = job_store::update(&state.db, id, &input.into_input()?).await?;
     state.engine.reschedule(id).await?;
-    let summary = format!("edited job {}", updated.name);
-    audit_job(&state, key, &client, "job.update", id, summary).await?;
-    Ok(Json(body(&updated, &links(&state.db, id).await?)))
+    audit_job(&state, key, &client, "job.update", id, saved.summary("edited")).await?;
+    Ok(Json(read_back(&state.db, &saved.job).await?))
 }
 
 async fn set_enabled(
@@ -195,7 +234,7 @@ async fn set_enabled(
         ("job.disable", "disabled")
     };
     audit_job(state, key, client, action, id, format!("{word} job {}", job.name)).await?;
-    Ok(Json(body(&job, &links(&state.db, id).await?)))
+    Ok(Json(read_back(&state.db, &job).await?))
 }
 
 pub async fn enable(

@@ -38,17 +38,24 @@ fn retention() -> Value {
             "monthly": {"type": "integer"}, "yearly": {"type": "integer"}}})
 }
 
+fn job_channel() -> Value {
+    json!({"type": "object", "required": ["channel_id", "filter"], "properties": {
+        "channel_id": {"type": "integer", "description": "A notification channel's id"},
+        "filter": {"type": "string", "enum": ["always", "failure", "success"],
+            "description": "Which runs: every run, failures (including partial) only, or successes only"}}})
+}
+
 fn job() -> Value {
     json!({"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string", "nullable": true},
         "cron": {"type": "string"}, "timezone": {"type": "string"}, "enabled": {"type": "boolean"},
         "compression": {"type": "string", "enum": ["zstd", "gzip", "brotli", "none"]},
         "compression_level": {"type": "integer", "nullable": true}, "retention": retention(),
-        "notify_on": {"type": "string", "enum": ["always", "failure", "success", "never"]},
         "source_id": {"type": "integer"}, "databases": {"type": "array", "items": {"type": "string"}},
         "encryption_profile_id": {"type": "integer", "nullable": true},
         "destinations": {"type": "array", "items": {"type": "object", "properties": {
             "destination_id": {"type": "integer"}, "priority": {"type": "integer"}}}},
+        "notifications": {"type": "array", "items": job_channel()},
         "last_run_at": nullable_time(), "created_at": time(), "updated_at": time()}})
 }
 
@@ -67,7 +74,8 @@ fn job_input() -> Value {
             "cron": {"type": "string", "description": "Six fields with seconds, e.g. `0 0 3 * * *`"},
             "timezone": {"type": "string", "default": "UTC", "description": "IANA zone, e.g. Europe/Paris"},
             "retention": {"allOf": [retention()], "description": "Default: keep_last 7"},
-            "notify_on": {"type": "string", "enum": ["always", "failure", "success", "never"], "default": "failure"},
+            "notifications": {"type": "array", "items": job_channel(), "default": [],
+                "description": "Notification channels told about the job's runs, each at most once; absent or empty: none"},
             "enabled": {"type": "boolean", "default": true}}})
 }
 
