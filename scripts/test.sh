@@ -25,6 +25,9 @@ source "$SERVICES_DIR/services.env"
 # A test that needs a service fails (rather than skips) when it is missing.
 export BULWARK_REQUIRE_SERVICES=1
 export TMPDIR=$TEST_TMP
+# Each PostgreSQL test makes a database of its own; drop those of earlier runs.
+psql "$TEST_PG_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'bulwark\_%'" |
+  while read -r db; do psql "$TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\""; done
 
 step "cargo fmt --check"
 cargo fmt --all --check
