@@ -35,6 +35,7 @@ on_both_backends!(
     a_destination_going_offline_and_back_is_notified_once_each,
     offline_and_recovered
 );
+on_both_backends!(a_run_cut_short_by_a_crash_is_notified_as_failed, interrupted_run);
 
 const FAST: Policy = Policy {
     timeout: Duration::from_millis(1500),
@@ -348,4 +349,48 @@ async fn offline_and_recovered(h: &Harness) {
         "the last check's error: {}",
         logged[0].message
     );
+}
+
+async fn interrupted_run(h: &Harness) {
+    use entity::enums::ExecutionKind;
+    use sea_orm::{ActiveModelTrait, Set};
+    h.state.outbox.set_policy(FAST);
+    let server = CaptureServer::start().await;
+    let ops = channel(
+        &h.state,
+        "slack",
+        "ops",
+        json!({"webhook_url": format!("{}/ops", server.base)}),
+    )
+    .await;
+    let job = job(h, "crashed", true).await;
+    subscribe(&h.state, job, ops, NotifyOn::Failure).await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let orphan = entity::execution::ActiveModel {
+        job_id: Set(Some(job)),
+        kind: Set(ExecutionKind::Backup),
+        status: Set(ExecutionStatus::Running),
+        trigger: Set(ExecutionTrigger::Schedule),
+        created_at: Set(long_ago),
+        started_at: Set(Some(long_ago)),
+        destination_results: Set(json!([])),
+        metadata: Set(json!({})),
+        claimed_by: Set(Some("an instance that crashed".into())),
+        heartbeat_at: Set(Some(long_ago)),
+        cancel_requested: Set(false),
+        ..Default::default()
+    }
+    .insert(&h.state.db)
+    .await
+    .unwrap();
+
+    h.state.engine.start().await.unwrap();
+    h.state.outbox.idle().await;
+
+    let logged = logs_of(h, ops).await;
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0].event, "backup_failure");
+    assert_eq!(logged[0].execution_id, Some(orphan.id));
+    assert_eq!(logged[0].title, "Backup failed: crashed");
+    assert_eq!(logged[0].message, app::engine::INTERRUPTED);
 }

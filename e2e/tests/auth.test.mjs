@@ -83,12 +83,13 @@ test('setup, sign out, refused sign-in, sign in, hydrated controls', async () =>
   await page.waitForSelector('.tiles');
   assert.match(await page.textContent('.tiles'), /Users/);
 
-  // Client-side navigation to a page that is not built yet says so.
+  // The sidebar navigates inside the page (no reload) and marks where it went.
   await waitForHydration(page);
   await page.evaluate(() => { window.__bulwarkNoReload = 'nav'; });
   await page.click('nav a[href="/notifications"]');
   await page.waitForURL(`${server.url}/notifications`);
-  await page.waitForSelector('text=Not built yet.');
+  await page.waitForSelector('h1:has-text("Notification channels")');
+  await page.waitForSelector('nav a[href="/notifications"][aria-current="page"]');
   assert.equal(await page.evaluate(() => window.__bulwarkNoReload), 'nav', 'navigation happened in the page');
 
   assert.deepEqual(problems.filter((p) => !p.includes('status of 400') && !p.includes('status of 401')), [], 'no script errors');

@@ -1,7 +1,8 @@
 // Notifications through the console: a Slack channel added with the schema-rendered form
-// and pointed at a local receiver, "Send test" reporting success, a failing job sending
-// its failure to it, and the delivery log previewing the Block Kit message as sent. The
-// channel's webhook URL (a credential) never comes back to the browser.
+// and pointed at a local receiver; "Send test" reporting success; a job whose form
+// subscribes the channel to failures, failing and sending its failure there; the delivery
+// log previewing the Block Kit message as sent. The channel's webhook URL (a credential)
+// never comes back to the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -82,13 +83,20 @@ test('a Slack channel: send test, a failing job notifies it, the log previews it
   const destination = await serverFn(page, 'create_adapter', {
     kind: 'destination', adapter_id: 'local', name: 'disk', 'config[path]': dest,
   });
-  const job = await serverFn(page, 'create_job', {
-    'job[name]': 'Doomed nightly', 'job[source_id]': String(source), 'job[destinations][0]': String(destination),
-    'job[compression]': 'zstd', 'job[cron]': '0 3 * * *', 'job[timezone]': 'UTC',
-    'job[retention][kind]': 'keep_all', 'job[enabled]': 'false',
-    'job[notifications][0][channel_id]': String(channel), 'job[notifications][0][filter]': 'failure',
-  });
-  const execution = await serverFn(page, 'run_job', { id: String(job) });
+  // The job form lists the channel; "Failures only" subscribes it.
+  await page.goto(`${server.url}/jobs`);
+  await waitForHydration(page);
+  await page.fill('#job-name', 'Doomed nightly');
+  await page.selectOption('#job-add-destination', String(destination));
+  await page.waitForSelector('#job-destinations li[data-id]');
+  await page.selectOption('#job-source', String(source));
+  await page.selectOption(`#job-channel-${channel}`, 'failure');
+  await page.click('#job-save');
+  const jobRow = 'tr[data-name="Doomed nightly"]';
+  await page.waitForSelector(jobRow);
+  await page.click(`${jobRow} .run-now`);
+  await page.waitForSelector('#run-queued a[href^="/executions/"]');
+  const execution = (await page.getAttribute('#run-queued a', 'href')).split('/').pop();
   const failure = await receiver.waitFor((r) => r.body.includes('Backup failed: Doomed nightly'), 60_000);
   const blocks = JSON.parse(failure.body).blocks;
   assert.equal(blocks[0].text.text, 'Backup failed: Doomed nightly');

@@ -30,7 +30,16 @@ impl AdapterKind {
         }
     }
 
-    /// The lowercase word used in forms, messages and the audit log.
+    /// The value server functions take for this kind (its serde name).
+    pub fn form_value(self) -> &'static str {
+        match self {
+            AdapterKind::Source => "source",
+            AdapterKind::Destination => "destination",
+            AdapterKind::Notification => "notification",
+        }
+    }
+
+    /// The lowercase word used in messages and the audit log.
     pub fn as_str(self) -> &'static str {
         match self {
             AdapterKind::Source => "source",

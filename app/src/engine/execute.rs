@@ -411,13 +411,7 @@ pub(crate) async fn finish(inner: &Inner, execution_id: i64, record: Record) -> 
     let Some(execution) = execution::Entity::find_by_id(execution_id).one(&inner.db).await? else {
         return Ok(());
     };
-    let job = match execution.job_id {
-        Some(id) => job::Entity::find_by_id(id).one(&inner.db).await?,
-        None => None,
-    };
-    if let Some(notice) = messages::execution_finished(&inner.outbox, &execution, job.as_ref()) {
-        inner.outbox.emit(notice);
-    }
+    announce(inner, &execution).await;
     if let Some(job_id) = execution.job_id {
         let update = job::ActiveModel {
             id: Set(job_id),
@@ -429,4 +423,21 @@ pub(crate) async fn finish(inner: &Inner, execution_id: i64, record: Record) -> 
         }
     }
     Ok(())
+}
+
+/// Tells the channels subscribed to a finished execution how it ended (in the background).
+pub(crate) async fn announce(inner: &Inner, run: &execution::Model) {
+    let job = match run.job_id {
+        Some(id) => job::Entity::find_by_id(id)
+            .one(&inner.db)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(execution = run.id, error = %e, "cannot read the job to notify about");
+                None
+            }),
+        None => None,
+    };
+    if let Some(notice) = messages::execution_finished(&inner.outbox, run, job.as_ref()) {
+        inner.outbox.emit(notice);
+    }
 }

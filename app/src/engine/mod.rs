@@ -107,11 +107,14 @@ impl Engine {
         }
         instance::register(&self.inner.db, &self.inner.instance_id).await?;
         let recovered = recovery::recover_at_start(&self.inner.db, &self.inner.instance_id).await?;
-        if recovered > 0 {
+        if !recovered.is_empty() {
             tracing::warn!(
-                count = recovered,
+                count = recovered.len(),
                 "executions interrupted by a restart were marked failed"
             );
+        }
+        for run in &recovered {
+            execute::announce(&self.inner, run).await;
         }
         runner::spawn(self.inner.clone());
         scheduler::schedule_all(&self.inner).await?;

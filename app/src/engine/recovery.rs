@@ -18,7 +18,11 @@ pub const INTERRUPTED: &str = "interrupted by restart";
 pub(crate) const STALE_EXECUTION: Duration = Duration::seconds(60);
 pub(crate) const DEAD_INSTANCE: Duration = Duration::seconds(30);
 
-pub(crate) async fn recover_at_start(db: &DatabaseConnection, own_id: &str) -> Result<u64, DbErr> {
+/// Marks the runs this instance cannot own any more as failed; returns them as stored.
+pub(crate) async fn recover_at_start(
+    db: &DatabaseConnection,
+    own_id: &str,
+) -> Result<Vec<execution::Model>, DbErr> {
     if db.get_database_backend() == DbBackend::Sqlite {
         return mark_failed(
             db,
@@ -32,7 +36,7 @@ pub(crate) async fn recover_at_start(db: &DatabaseConnection, own_id: &str) -> R
 }
 
 /// Marks the orphans of dead instances; run at start and then periodically.
-pub(crate) async fn sweep(db: &DatabaseConnection, own_id: &str) -> Result<u64, DbErr> {
+pub(crate) async fn sweep(db: &DatabaseConnection, own_id: &str) -> Result<Vec<execution::Model>, DbErr> {
     let now = Utc::now();
     let mut live: Vec<String> = instance::Entity::find()
         .filter(instance::Column::HeartbeatAt.gt(now - DEAD_INSTANCE))
@@ -54,8 +58,8 @@ pub(crate) async fn sweep(db: &DatabaseConnection, own_id: &str) -> Result<u64, 
     .await
 }
 
-async fn mark_failed(db: &impl ConnectionTrait, orphaned: Condition) -> Result<u64, DbErr> {
-    let result = execution::Entity::update_many()
+async fn mark_failed(db: &impl ConnectionTrait, orphaned: Condition) -> Result<Vec<execution::Model>, DbErr> {
+    execution::Entity::update_many()
         .set(execution::ActiveModel {
             status: Set(ExecutionStatus::Failed),
             finished_at: Set(Some(Utc::now())),
@@ -64,7 +68,6 @@ async fn mark_failed(db: &impl ConnectionTrait, orphaned: Condition) -> Result<u
         })
         .filter(Column::Status.eq(ExecutionStatus::Running))
         .filter(orphaned)
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+        .exec_with_returning(db)
+        .await
 }

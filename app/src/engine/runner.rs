@@ -112,8 +112,16 @@ async fn housekeeping(inner: Arc<Inner>) {
         }
         if tick.is_multiple_of(SWEEP_EVERY) {
             match recovery::sweep(&inner.db, &inner.instance_id).await {
-                Ok(0) => {}
-                Ok(n) => tracing::warn!(count = n, "executions of a dead instance were marked failed"),
+                Ok(runs) if runs.is_empty() => {}
+                Ok(runs) => {
+                    tracing::warn!(
+                        count = runs.len(),
+                        "executions of a dead instance were marked failed"
+                    );
+                    for run in &runs {
+                        execute::announce(&inner, run).await;
+                    }
+                }
                 Err(e) => tracing::warn!(error = %e, "cannot sweep orphaned executions"),
             }
         }

@@ -9,15 +9,6 @@ use crate::components::schema_form::SchemaForm;
 use leptos::html::Form;
 use leptos::prelude::*;
 
-/// The kind as the server functions read it (serde's name: a channel is `notification`).
-fn form_kind(kind: AdapterKind) -> &'static str {
-    match kind {
-        AdapterKind::Source => "source",
-        AdapterKind::Destination => "destination",
-        AdapterKind::Notification => "notification",
-    }
-}
-
 #[component]
 pub fn AdapterForm(
     kind: AdapterKind,
@@ -57,7 +48,7 @@ pub fn AdapterForm(
                     <div class="card form-card adapter-form">
                         <h2>{format!("Edit {}", row.name)}</h2>
                         <ActionForm action=update node_ref=form_ref attr:id="adapter-form">
-                            <input type="hidden" name="kind" value=form_kind(kind)/>
+                            <input type="hidden" name="kind" value=kind.form_value()/>
                             <input type="hidden" name="id" value=row.id.to_string()/>
                             <input type="hidden" name="adapter_id" value=row.adapter_id.clone()/>
                             <p class="muted">{row.adapter_label.clone()}</p>
@@ -79,7 +70,7 @@ pub fn AdapterForm(
                 <div class="card form-card adapter-form">
                     <h2>{format!("Add a {}", kind.as_str())}</h2>
                     <ActionForm action=create node_ref=form_ref attr:id="adapter-form">
-                        <input type="hidden" name="kind" value=form_kind(kind)/>
+                        <input type="hidden" name="kind" value=kind.form_value()/>
                         <label for="adapter-type">"Type"</label>
                         <select id="adapter-type" name="adapter_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
                             {types.with_value(|ts| ts.iter().map(|t| {

@@ -23,7 +23,6 @@ pub mod login_sso;
 pub mod login_verify;
 mod login_verify_passkey;
 mod login_verify_totp;
-pub mod not_built;
 pub mod notification_log;
 pub mod profile;
 mod profile_passkeys;
