@@ -93,6 +93,7 @@ async fn filters_and_payload(h: &Harness) {
 
     let ok_run = run(h, good).await;
     assert_eq!(ok_run.status, ExecutionStatus::Success, "{ok_run:?}");
+    h.state.outbox.idle().await;
     let failed_run = run(h, bad).await;
     assert_eq!(failed_run.status, ExecutionStatus::Failed, "{failed_run:?}");
     h.state.outbox.idle().await;
@@ -267,6 +268,7 @@ async fn account_events(h: &Harness) {
     let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     sign_in_from(h, firefox).await;
     sign_in_from(h, firefox).await;
+    h.state.outbox.idle().await;
     h.user_with(&admin, "newcomer@example.com", &["jobs:read"]).await;
     h.state.outbox.idle().await;
 
@@ -327,6 +329,8 @@ async fn offline_and_recovered(h: &Harness) {
     for _ in 0..4 {
         run_health_checks_once(&h.state).await.unwrap();
     }
+    // Deliveries run side by side: let this one land before the next event.
+    h.state.outbox.idle().await;
     std::fs::create_dir_all(&dir).unwrap();
     run_health_checks_once(&h.state).await.unwrap();
     run_health_checks_once(&h.state).await.unwrap();
