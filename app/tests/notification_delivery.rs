@@ -42,6 +42,12 @@ const FAST: Policy = Policy {
     backoff: Duration::from_millis(100),
 };
 
+/// A Slack channel whose webhook is `path` on the capture server.
+async fn slack(h: &Harness, server: &CaptureServer, name: &str, path: &str) -> i64 {
+    let hook = json!({"webhook_url": format!("{}{path}", server.base)});
+    channel(&h.state, "slack", name, hook).await
+}
+
 async fn logs_of(h: &Harness, channel_id: i64) -> Vec<notification_log::Model> {
     notification_log::Entity::find()
         .filter(notification_log::Column::AdapterConfigId.eq(channel_id))
@@ -78,10 +84,9 @@ async fn run(h: &Harness, job: i64) -> entity::execution::Model {
 async fn filters_and_payload(h: &Harness) {
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
-    let hook = |path: &str| json!({"webhook_url": format!("{}/{path}", server.base)});
-    let always = channel(&h.state, "slack", "ops-always", hook("always")).await;
-    let failures = channel(&h.state, "slack", "ops-failures", hook("failures")).await;
-    let successes = channel(&h.state, "slack", "ops-successes", hook("successes")).await;
+    let always = slack(h, &server, "ops-always", "/always").await;
+    let failures = slack(h, &server, "ops-failures", "/failures").await;
+    let successes = slack(h, &server, "ops-successes", "/successes").await;
     let good = job(h, "good", true).await;
     let bad = job(h, "bad", false).await;
     for job in [good, bad] {
@@ -142,20 +147,8 @@ async fn filters_and_payload(h: &Harness) {
 async fn receiver_failures(h: &Harness) {
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
-    let broken = channel(
-        &h.state,
-        "slack",
-        "answers 500",
-        json!({"webhook_url": format!("{}/status/500/hook", server.base)}),
-    )
-    .await;
-    let hanging = channel(
-        &h.state,
-        "slack",
-        "hangs",
-        json!({"webhook_url": format!("{}/hang/hook", server.base)}),
-    )
-    .await;
+    let broken = slack(h, &server, "answers 500", "/status/500/hook").await;
+    let hanging = slack(h, &server, "hangs", "/hang/hook").await;
     let job = job(h, "nightly", true).await;
     subscribe(&h.state, job, broken, NotifyOn::Always).await;
     subscribe(&h.state, job, hanging, NotifyOn::Always).await;
@@ -249,13 +242,7 @@ async fn account_events(h: &Harness) {
     use app::api::notification_types::NotifyEvent;
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
-    let security = channel(
-        &h.state,
-        "slack",
-        "security",
-        json!({"webhook_url": format!("{}/security", server.base)}),
-    )
-    .await;
+    let security = slack(h, &server, "security", "/security").await;
     subscribe_system(
         h,
         security,
@@ -309,13 +296,7 @@ async fn offline_and_recovered(h: &Harness) {
     use app::server::health_checks::run_health_checks_once;
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
-    let ops = channel(
-        &h.state,
-        "slack",
-        "ops",
-        json!({"webhook_url": format!("{}/ops", server.base)}),
-    )
-    .await;
+    let ops = slack(h, &server, "ops", "/ops").await;
     subscribe_system(
         h,
         ops,
@@ -360,13 +341,7 @@ async fn interrupted_run(h: &Harness) {
     use sea_orm::{ActiveModelTrait, Set};
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
-    let ops = channel(
-        &h.state,
-        "slack",
-        "ops",
-        json!({"webhook_url": format!("{}/ops", server.base)}),
-    )
-    .await;
+    let ops = slack(h, &server, "ops", "/ops").await;
     let job = job(h, "crashed", true).await;
     subscribe(&h.state, job, ops, NotifyOn::Failure).await;
     let long_ago = chrono::Utc::now() - chrono::Duration::minutes(5);

@@ -3,7 +3,7 @@
 //! <https://discord.com/developers/docs/resources/webhook#execute-webhook>,
 //! <https://discord.com/developers/docs/resources/message#embed-object>
 
-use super::http::{self, origin, parse_url};
+use super::http::{self, parse_url};
 use super::{Message, Rendered, clip};
 use crate::error::Result;
 use crate::schema::{ConfigField, FieldType};
@@ -118,9 +118,7 @@ impl Notifier for DiscordNotifier {
 
     async fn send(&self, rendered: &Rendered) -> Result<()> {
         // Without `?wait=true` Discord answers 204 No Content.
-        let request = http::client().post(self.url.clone());
-        http::send_json(request, &rendered.payload, &origin(self.url.as_str())).await?;
-        Ok(())
+        http::post_json(&self.url, &rendered.payload).await
     }
 }
 

@@ -40,6 +40,13 @@ pub(crate) fn parse_url(what: &str, raw: &str) -> Result<url::Url> {
     Ok(url)
 }
 
+/// POSTs `body` as JSON to `url`, a URL that may hold a credential (errors name only
+/// its origin).
+pub(crate) async fn post_json(url: &url::Url, body: &str) -> Result<()> {
+    send_json(client().post(url.clone()), body, &origin(url.as_str())).await?;
+    Ok(())
+}
+
 /// Sends `request` with `body` as JSON and returns the response body on a 2xx answer.
 pub(crate) async fn send_json(request: RequestBuilder, body: &str, target: &str) -> Result<String> {
     let response = request

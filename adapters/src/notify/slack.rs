@@ -2,7 +2,7 @@
 //! per section), a context line and a button to the execution.
 //! <https://api.slack.com/messaging/webhooks>, <https://api.slack.com/reference/block-kit/blocks>
 
-use super::http::{self, origin, parse_url};
+use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity, clip};
 use crate::error::Result;
 use crate::schema::{ConfigField, FieldType};
@@ -114,9 +114,7 @@ impl Notifier for SlackNotifier {
     }
 
     async fn send(&self, rendered: &Rendered) -> Result<()> {
-        let request = http::client().post(self.url.clone());
-        http::send_json(request, &rendered.payload, &origin(self.url.as_str())).await?;
-        Ok(())
+        http::post_json(&self.url, &rendered.payload).await
     }
 }
 

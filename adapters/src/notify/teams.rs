@@ -4,7 +4,7 @@
 //! <https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using>,
 //! <https://adaptivecards.io/explorer/AdaptiveCard.html>
 
-use super::http::{self, origin, parse_url};
+use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::Result;
 use crate::schema::{ConfigField, FieldType};
@@ -99,9 +99,7 @@ impl Notifier for TeamsNotifier {
 
     async fn send(&self, rendered: &Rendered) -> Result<()> {
         // The workflow answers 202 Accepted and posts the card afterwards.
-        let request = http::client().post(self.url.clone());
-        http::send_json(request, &rendered.payload, &origin(self.url.as_str())).await?;
-        Ok(())
+        http::post_json(&self.url, &rendered.payload).await
     }
 }
 

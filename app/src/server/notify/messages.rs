@@ -55,6 +55,22 @@ fn message(
     }
 }
 
+/// A notice about the system rather than a job's run.
+fn system_notice(
+    event: NotifyEvent,
+    title: String,
+    summary: String,
+    fields: Vec<Field>,
+    link: String,
+) -> Notice {
+    Notice {
+        event,
+        job_id: None,
+        execution_id: None,
+        message: message(event, title, summary, fields, Some(link)),
+    }
+}
+
 fn trigger_text(trigger: ExecutionTrigger) -> &'static str {
     match trigger {
         ExecutionTrigger::Schedule => "schedule",
@@ -145,18 +161,13 @@ pub fn adapter_health_changed(outbox: &Outbox, kind: &str, name: &str, error: Op
     } else {
         "/destinations"
     };
-    Notice {
+    system_notice(
         event,
-        job_id: None,
-        execution_id: None,
-        message: message(
-            event,
-            title,
-            summary,
-            vec![Field::new(capitalised(kind), name)],
-            Some(outbox.link(page)),
-        ),
-    }
+        title,
+        summary,
+        vec![Field::new(capitalised(kind), name)],
+        outbox.link(page),
+    )
 }
 
 fn capitalised(word: &str) -> String {
@@ -169,59 +180,44 @@ fn capitalised(word: &str) -> String {
 
 pub fn new_device_sign_in(outbox: &Outbox, email: &str, device: &str, ip: &str, method: &str) -> Notice {
     let event = NotifyEvent::NewDeviceSignIn;
-    Notice {
+    system_notice(
         event,
-        job_id: None,
-        execution_id: None,
-        message: message(
-            event,
-            format!("Sign-in from a new device: {email}"),
-            format!("{email} signed in from {device}, which has not been seen for this account before."),
-            vec![
-                Field::new("User", email),
-                Field::new("Device", device),
-                Field::new("IP address", ip),
-                Field::new("Method", method),
-            ],
-            Some(outbox.link("/profile")),
-        ),
-    }
+        format!("Sign-in from a new device: {email}"),
+        format!("{email} signed in from {device}, which has not been seen for this account before."),
+        vec![
+            Field::new("User", email),
+            Field::new("Device", device),
+            Field::new("IP address", ip),
+            Field::new("Method", method),
+        ],
+        outbox.link("/profile"),
+    )
 }
 
 pub fn user_created(outbox: &Outbox, email: &str, by: &str, group: &str) -> Notice {
     let event = NotifyEvent::UserCreated;
-    Notice {
+    system_notice(
         event,
-        job_id: None,
-        execution_id: None,
-        message: message(
-            event,
-            format!("User created: {email}"),
-            format!("{by} created the account {email} in the group {group}."),
-            vec![
-                Field::new("User", email),
-                Field::new("Group", group),
-                Field::new("Created by", by),
-            ],
-            Some(outbox.link("/users")),
-        ),
-    }
+        format!("User created: {email}"),
+        format!("{by} created the account {email} in the group {group}."),
+        vec![
+            Field::new("User", email),
+            Field::new("Group", group),
+            Field::new("Created by", by),
+        ],
+        outbox.link("/users"),
+    )
 }
 
 pub fn test(outbox: &Outbox, channel: &str, by: &str) -> Notice {
     let event = NotifyEvent::Test;
-    Notice {
+    system_notice(
         event,
-        job_id: None,
-        execution_id: None,
-        message: message(
-            event,
-            format!("Test message for {channel}"),
-            format!("{by} sent this from Bulwark to check the channel {channel}. It works."),
-            vec![Field::new("Channel", channel), Field::new("Sent by", by)],
-            Some(outbox.link("/notifications")),
-        ),
-    }
+        format!("Test message for {channel}"),
+        format!("{by} sent this from Bulwark to check the channel {channel}. It works."),
+        vec![Field::new("Channel", channel), Field::new("Sent by", by)],
+        outbox.link("/notifications"),
+    )
 }
 
 #[cfg(test)]
