@@ -36,6 +36,12 @@ pub enum AdapterError {
     Decryption(String),
     #[error("corrupt backup: {0}")]
     Corrupt(String),
+    /// A backup whose manifest this installation did not sign.
+    #[error("untrusted backup: {0}")]
+    Untrusted(String),
+    /// A restore target that holds data, without the caller asking to replace it.
+    #[error("the restore target is not empty: {0}")]
+    TargetNotEmpty(String),
     #[error("cancelled")]
     Cancelled,
     /// A notification receiver answered with an error status; `body` is its start.

@@ -29,13 +29,27 @@ pub trait Source: Send + Sync {
     /// Streams a dump of one database. The stream fails (at its end, if need be) when
     /// the tool exits non-zero or reports an error, even after producing bytes.
     async fn dump(&self, database: &str) -> Result<ByteStream>;
-    /// Restores one database's dump into `database`, creating it if missing.
-    async fn restore(&self, database: &str, data: ByteStream) -> Result<()>;
+    /// Whether `database` exists and holds anything a restore would replace.
+    async fn target_state(&self, database: &str) -> Result<TargetState>;
+    /// Restores one database's dump into `database`, creating it if missing. With
+    /// `replace`, what the dump holds replaces what is there (callers check
+    /// `target_state` first and only pass `replace` when the user confirmed it).
+    async fn restore(&self, database: &str, data: ByteStream, replace: bool) -> Result<()>;
     /// Server-wide objects outside any database (PostgreSQL roles and tablespaces),
     /// when the source is configured to include them.
     async fn dump_globals(&self) -> Result<Option<ByteStream>> {
         Ok(None)
     }
+}
+
+/// What a restore would land on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "holds")]
+pub enum TargetState {
+    Missing,
+    Empty,
+    /// Holds data; the text says what (`3 tables`, `a 4.0 MiB file`).
+    NotEmpty(String),
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

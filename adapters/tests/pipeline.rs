@@ -4,7 +4,9 @@
 
 use adapters::destination::local::LocalDestination;
 use adapters::pipeline::encrypt::keygen;
-use adapters::pipeline::{self, BackupSpec, Compression, Decryption, Encryption, Target, Unit};
+use adapters::pipeline::{
+    self, BackupSpec, Compression, Decryption, Encryption, ManifestKey, ReadPolicy, Target, Unit,
+};
 use adapters::source::sqlite::SqliteSource;
 use adapters::{AdapterError, ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo, Source};
 use age::secrecy::ExposeSecret;
@@ -106,10 +108,32 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
+fn test_key() -> ManifestKey {
+    ManifestKey::from_bytes([7; 32])
+}
+
+/// Reads what `spec` signed; targets must be empty.
+fn policy() -> ReadPolicy {
+    ReadPolicy {
+        manifest_key: Some(test_key()),
+        ..ReadPolicy::default()
+    }
+}
+
+/// Reads what `spec` signed, replacing what the target holds.
+fn replacing() -> ReadPolicy {
+    ReadPolicy {
+        replace: true,
+        ..policy()
+    }
+}
+
 fn spec(encryption: Encryption) -> BackupSpec {
     BackupSpec {
         dir: "nightly".into(),
         job: Some("nightly".into()),
+        job_id: Some(1),
+        signer: Some(test_key()),
         compression: Compression::Zstd,
         level: None,
         encryption,
@@ -168,7 +192,7 @@ async fn backup_verify_restore_round_trip_to_two_destinations() {
     let dest_b: Arc<dyn Destination> = Arc::new(LocalDestination::new(b.clone()));
     for sk in [&secret, &secret2] {
         let key = Decryption::identity_file(sk.expose_secret()).unwrap();
-        let report = pipeline::verify(dest_b.as_ref(), &m.object, &key, None, &cancel)
+        let report = pipeline::verify(dest_b.as_ref(), &m.object, &key, &policy(), None, &cancel)
             .await
             .unwrap();
         assert_eq!(report.raw_bytes, m.raw_bytes);
@@ -181,6 +205,7 @@ async fn backup_verify_restore_round_trip_to_two_destinations() {
         &key,
         &source,
         target.to_str().unwrap(),
+        &policy(),
         None,
         &cancel,
     )
@@ -225,6 +250,7 @@ async fn corruption_and_wrong_keys_stop_before_the_target_is_touched() {
         &wrong,
         &source,
         target.to_str().unwrap(),
+        &replacing(),
         None,
         &cancel,
     )
@@ -241,7 +267,7 @@ async fn corruption_and_wrong_keys_stop_before_the_target_is_touched() {
     stored[mid] ^= 0x01;
     std::fs::write(&path, &stored).unwrap();
     let key = Decryption::identity_file(secret.expose_secret()).unwrap();
-    let err = pipeline::verify(&dest, &object, &key, None, &cancel)
+    let err = pipeline::verify(&dest, &object, &key, &policy(), None, &cancel)
         .await
         .unwrap_err();
     assert!(
@@ -257,6 +283,7 @@ async fn corruption_and_wrong_keys_stop_before_the_target_is_touched() {
         &key,
         &source,
         target.to_str().unwrap(),
+        &replacing(),
         None,
         &cancel,
     )
@@ -268,7 +295,7 @@ async fn corruption_and_wrong_keys_stop_before_the_target_is_touched() {
 
     // A missing manifest is named as such.
     std::fs::remove_file(dest_dir.join(format!("{object}.manifest.json"))).unwrap();
-    let err = pipeline::verify(&dest, &object, &key, None, &cancel)
+    let err = pipeline::verify(&dest, &object, &key, &policy(), None, &cancel)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("manifest is missing"), "{err}");
@@ -506,6 +533,7 @@ async fn every_compression_and_passphrase_round_trip() {
             &Decryption::passphrase("a passphrase for the test"),
             &source,
             target.to_str().unwrap(),
+            &policy(),
             None,
             &cancel,
         )
@@ -591,7 +619,10 @@ impl Source for Generated {
             pending: Vec::new(),
         }))
     }
-    async fn restore(&self, _database: &str, _data: ByteStream) -> adapters::Result<()> {
+    async fn target_state(&self, _database: &str) -> adapters::Result<adapters::TargetState> {
+        Ok(adapters::TargetState::Missing)
+    }
+    async fn restore(&self, _database: &str, _data: ByteStream, _replace: bool) -> adapters::Result<()> {
         Err(AdapterError::Other("generated sources cannot be restored".into()))
     }
 }

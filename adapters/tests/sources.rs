@@ -68,7 +68,7 @@ async fn round_trip(backend: &dyn Backend, cleanup: &mut Cleanup<'_>) -> Vec<u8>
     let bytes = dump(source.as_ref(), &original).await.expect("dump");
     assert!(bytes.len() > 10_000, "a {}-byte dump is too small", bytes.len());
     source
-        .restore(&copy, stream_of(bytes.clone()))
+        .restore(&copy, stream_of(bytes.clone()), false)
         .await
         .expect("restore into a new name");
 
@@ -150,11 +150,14 @@ async fn suite(backend: &dyn Backend) {
     } else {
         restored.clone()
     };
-    let e = source.restore(&target, stream_of(truncated)).await.unwrap_err();
+    let e = source
+        .restore(&target, stream_of(truncated), false)
+        .await
+        .unwrap_err();
     assert!(backend.is_truncation_error(&e), "{e:?}");
     assert!(backend.snapshot(&restored).await == before);
     let e = source
-        .restore(&target, stream_of(b"not a dump at all".to_vec()))
+        .restore(&target, stream_of(b"not a dump at all".to_vec()), false)
         .await
         .unwrap_err();
     assert!(
@@ -248,7 +251,7 @@ async fn sqlite_dumps_a_live_database() {
     let copy = unique_name("livecopy");
     backend
         .source(&name)
-        .restore(&copy, stream_of(bytes))
+        .restore(&copy, stream_of(bytes), false)
         .await
         .unwrap();
     let restored = backend.snapshot(&copy).await;

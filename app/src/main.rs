@@ -62,6 +62,13 @@ enum Command {
         identity: Option<PathBuf>,
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
+        /// Restore even though this installation's master key did not sign the manifest
+        /// (a backup from elsewhere). Only for backups whose origin you know.
+        #[arg(long)]
+        trust_unsigned: bool,
+        /// Replace what the target database or file holds (refused without it).
+        #[arg(long)]
+        replace: bool,
         #[arg(long, short)]
         quiet: bool,
     },
@@ -73,6 +80,9 @@ enum Command {
         identity: Option<PathBuf>,
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
+        /// Verify even though this installation's master key did not sign the manifest.
+        #[arg(long)]
+        trust_unsigned: bool,
         #[arg(long, short)]
         quiet: bool,
     },
@@ -171,14 +181,44 @@ async fn run() -> anyhow::Result<()> {
             to,
             identity,
             passphrase_file,
+            trust_unsigned,
+            replace,
             quiet,
-        } => cli::restore::restore(&from, &to, identity.as_deref(), passphrase_file.as_deref(), quiet).await,
+        } => {
+            let trust = cli::restore::Trust {
+                trust_unsigned,
+                replace,
+            };
+            cli::restore::restore(
+                &from,
+                &to,
+                identity.as_deref(),
+                passphrase_file.as_deref(),
+                trust,
+                quiet,
+            )
+            .await
+        }
         Command::Verify {
             from,
             identity,
             passphrase_file,
+            trust_unsigned,
             quiet,
-        } => cli::restore::verify(&from, identity.as_deref(), passphrase_file.as_deref(), quiet).await,
+        } => {
+            let trust = cli::restore::Trust {
+                trust_unsigned,
+                replace: false,
+            };
+            cli::restore::verify(
+                &from,
+                identity.as_deref(),
+                passphrase_file.as_deref(),
+                trust,
+                quiet,
+            )
+            .await
+        }
         Command::Decrypt {
             input,
             output,

@@ -8,6 +8,7 @@ use super::hash::{TallyReader, tally};
 use super::manifest::{self, FORMAT_VERSION, Manifest, SourceInfo};
 use super::naming::ObjectName;
 use super::progress::{ProgressFn, Reporter, Stage};
+use super::provenance::{ManifestKey, sign};
 use crate::error::{AdapterError, Result};
 use crate::traits::{ByteStream, ObjectInfo, Source};
 use bytes::Bytes;
@@ -19,6 +20,10 @@ pub struct BackupSpec {
     /// Directory part of the key, e.g. the job's slug.
     pub dir: String,
     pub job: Option<String>,
+    /// The job's id, recorded in the signed manifest (retention selects by it).
+    pub job_id: Option<i64>,
+    /// Signs each manifest; `None` writes an unsigned one (a CLI backup without a key).
+    pub signer: Option<ManifestKey>,
     pub compression: Compression,
     pub level: Option<i32>,
     pub encryption: Encryption,
@@ -143,11 +148,12 @@ pub async fn backup(
     }
 
     reporter.emit(Stage::Committing, raw_bytes(&raw), stored);
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         format_version: FORMAT_VERSION,
         bulwark_version: env!("CARGO_PKG_VERSION").to_string(),
         object: key.clone(),
         job: spec.job.clone(),
+        job_id: spec.job_id,
         source: SourceInfo {
             kind: source.kind().to_string(),
             server_version,
@@ -163,7 +169,12 @@ pub async fn backup(
         compression: spec.compression,
         compression_level: level,
         encryption: spec.encryption.info(),
+        signature: None,
+        as_stored: None,
     };
+    if let Some(key) = &spec.signer {
+        sign(key, &mut manifest);
+    }
     let results = fan.commit_all().await;
     let mut outcomes = Vec::with_capacity(results.len());
     for SlotResult { name, result } in results {

@@ -5,7 +5,8 @@ use super::encrypt::EncryptionInfo;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub const FORMAT_VERSION: u32 = 1;
+/// 2 added `job_id` and `signature` (see `provenance`).
+pub const FORMAT_VERSION: u32 = 2;
 pub const SUFFIX: &str = ".manifest.json";
 /// Manifests are small; anything bigger is not one.
 pub const MAX_LEN: usize = 1024 * 1024;
@@ -17,6 +18,9 @@ pub struct Manifest {
     /// The object's key, relative to the destination's root or prefix.
     pub object: String,
     pub job: Option<String>,
+    /// The id of the job that made it, in the installation that signed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<i64>,
     pub source: SourceInfo,
     pub databases: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -30,6 +34,12 @@ pub struct Manifest {
     pub compression: Compression,
     pub compression_level: Option<i32>,
     pub encryption: EncryptionInfo,
+    /// HMAC-SHA256 over every other field, hex (see `provenance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// The JSON exactly as read from storage, which the signature is checked against.
+    #[serde(skip)]
+    pub as_stored: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +62,11 @@ impl Manifest {
     }
 
     pub fn from_json(bytes: &[u8]) -> crate::Result<Self> {
-        let m: Manifest = serde_json::from_slice(bytes)
-            .map_err(|e| crate::AdapterError::Corrupt(format!("the manifest is not valid: {e}")))?;
+        let invalid =
+            |e: serde_json::Error| crate::AdapterError::Corrupt(format!("the manifest is not valid: {e}"));
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(invalid)?;
+        let mut m: Manifest = serde_json::from_value(value.clone()).map_err(invalid)?;
+        m.as_stored = Some(value);
         if m.format_version > FORMAT_VERSION {
             return Err(crate::AdapterError::Corrupt(format!(
                 "manifest format {} is newer than this Bulwark understands ({FORMAT_VERSION}); upgrade Bulwark",

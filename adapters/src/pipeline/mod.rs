@@ -9,6 +9,7 @@ pub mod hash;
 pub mod manifest;
 pub mod naming;
 pub mod progress;
+pub mod provenance;
 pub mod restore;
 
 pub use backup::{BackupOutcome, BackupSpec, DestinationOutcome, Unit, backup};
@@ -17,4 +18,5 @@ pub use encrypt::{Decryption, Encryption};
 pub use fanout::Target;
 pub use manifest::Manifest;
 pub use progress::{Progress, ProgressFn, Stage};
-pub use restore::{ReadReport, read_manifest, restore, verify};
+pub use provenance::{ManifestKey, Provenance};
+pub use restore::{ReadPolicy, ReadReport, read_manifest, restore, verify};

@@ -6,8 +6,9 @@ use super::encrypt::{Decryption, open};
 use super::hash::{SharedTally, TallyReader, tally};
 use super::manifest::{self, Manifest};
 use super::progress::{ProgressFn, Reporter, Stage};
+use super::provenance::{self, ManifestKey, Provenance};
 use crate::error::{AdapterError, Result};
-use crate::traits::{ByteStream, Destination, Source};
+use crate::traits::{ByteStream, Destination, Source, TargetState};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
@@ -38,6 +39,38 @@ pub struct ReadReport {
     pub stored_bytes: u64,
     pub raw_bytes: u64,
     pub sha256: String,
+    pub provenance: Provenance,
+}
+
+/// What a read may do: which key authenticates manifests, whether a backup this
+/// installation did not sign may be read anyway, and whether a restore may replace a
+/// target that already holds data.
+#[derive(Debug, Clone, Default)]
+pub struct ReadPolicy {
+    pub manifest_key: Option<ManifestKey>,
+    pub trust_unsigned: bool,
+    pub replace: bool,
+}
+
+impl ReadPolicy {
+    fn admit(&self, manifest: &Manifest, object: &str) -> Result<Provenance> {
+        provenance::admit(self.manifest_key.as_ref(), manifest, object, self.trust_unsigned)
+    }
+}
+
+/// Refuses to restore over a database (or file) that holds data unless told to replace it.
+pub async fn check_target(source: &dyn Source, database: &str, replace: bool) -> Result<TargetState> {
+    let state = source.target_state(database).await?;
+    if let TargetState::NotEmpty(what) = &state
+        && !replace
+    {
+        return Err(AdapterError::TargetNotEmpty(format!(
+            "{database} already holds {what}; restore into a new name, or confirm that it \
+             is to be replaced (`--replace` on the command line, \"replace\" in the API, typing \
+             its name in the console)"
+        )));
+    }
+    Ok(state)
 }
 
 /// Reads the stored object once and compares its SHA-256 with the manifest's.
@@ -104,7 +137,10 @@ async fn plain_stream(
     } else {
         open(reader, key).await?
     };
-    let plain = decompress(decrypted, manifest.compression);
+    let plain: ByteStream = Box::pin(Bounded {
+        inner: decompress(decrypted, manifest.compression),
+        left: manifest.raw_bytes,
+    });
     Ok((Box::pin(TallyReader::new(plain, raw.clone())), stored, raw))
 }
 
@@ -113,10 +149,12 @@ pub async fn verify(
     destination: &dyn Destination,
     object: &str,
     key: &Decryption,
+    policy: &ReadPolicy,
     progress: Option<ProgressFn>,
     cancel: &CancellationToken,
 ) -> Result<ReadReport> {
     let manifest = read_manifest(destination, object).await?;
+    let provenance = policy.admit(&manifest, object)?;
     let mut reporter = Reporter::new(progress, object);
     let (mut plain, stored, raw) = plain_stream(destination, &manifest, key).await?;
     let mut buf = vec![0u8; 256 * 1024];
@@ -145,21 +183,26 @@ pub async fn verify(
         stored_bytes: manifest.stored_bytes,
         raw_bytes,
         sha256: manifest.sha256,
+        provenance,
     })
 }
 
-/// Restores `object` into `database` of `source`: the checksum is checked in a first
-/// pass, the key when decryption opens, both before the source is touched.
+/// Restores `object` into `database` of `source`: the manifest's signature, the target
+/// (empty unless replacing), the checksum in a first pass and the key when decryption
+/// opens are all checked before the source is touched.
+#[allow(clippy::too_many_arguments)]
 pub async fn restore(
     destination: &dyn Destination,
     object: &str,
     key: &Decryption,
     source: &dyn Source,
     database: &str,
+    policy: &ReadPolicy,
     progress: Option<ProgressFn>,
     cancel: &CancellationToken,
 ) -> Result<ReadReport> {
     let manifest = read_manifest(destination, object).await?;
+    let provenance = policy.admit(&manifest, object)?;
     if manifest.source.kind != source.kind() {
         return Err(AdapterError::InvalidConfig(format!(
             "this is a {} backup; it cannot be restored into a {} source",
@@ -167,6 +210,7 @@ pub async fn restore(
             source.kind()
         )));
     }
+    check_target(source, database, policy.replace).await?;
     let mut reporter = Reporter::new(progress, database);
     check_checksum(destination, &manifest, cancel, &mut reporter).await?;
     let (plain, stored, raw) = plain_stream(destination, &manifest, key).await?;
@@ -175,10 +219,13 @@ pub async fn restore(
         cancel: cancel.clone(),
     });
     reporter.emit(Stage::Restoring, 0, 0);
-    source.restore(database, guarded).await.map_err(|e| match e {
-        AdapterError::Io { context, source } => read_error(&context, source),
-        other => other,
-    })?;
+    source
+        .restore(database, guarded, policy.replace)
+        .await
+        .map_err(|e| match e {
+            AdapterError::Io { context, source } => read_error(&context, source),
+            other => other,
+        })?;
     // The object could have changed between the two passes: check again.
     compare(&manifest, &stored)?;
     let raw_bytes = bytes(&raw);
@@ -188,6 +235,7 @@ pub async fn restore(
         stored_bytes: manifest.stored_bytes,
         raw_bytes,
         sha256: manifest.sha256,
+        provenance,
     })
 }
 
@@ -217,5 +265,36 @@ impl AsyncRead for Cancellable {
             return Poll::Ready(Err(AdapterError::Cancelled.into_io()));
         }
         self.inner.as_mut().poll_read(cx, buf)
+    }
+}
+
+/// Fails the stream once it yields more than the manifest's dump size: a small planted
+/// object that decompresses without end cannot fill the target's disk.
+struct Bounded {
+    inner: ByteStream,
+    left: u64,
+}
+
+impl AsyncRead for Bounded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = self.inner.as_mut().poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &polled {
+            let got = (buf.filled().len() - before) as u64;
+            if got > self.left {
+                return Poll::Ready(Err(AdapterError::Corrupt(
+                    "the backup decompresses to more bytes than its manifest records; \
+                     stopped before writing them"
+                        .into(),
+                )
+                .into_io()));
+            }
+            self.left -= got;
+        }
+        polled
     }
 }

@@ -3,6 +3,7 @@
 pub(crate) mod config;
 pub mod mysql;
 pub mod postgres;
+pub mod psql_restricted;
 pub mod sqlite;
 mod sqlite_files;
 mod url;

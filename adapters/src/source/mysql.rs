@@ -6,7 +6,7 @@ use super::url::parse_server_url;
 use crate::error::{AdapterError, Result};
 use crate::process::{Tool, find_on_path};
 use crate::schema::{ConfigField, FieldType};
-use crate::traits::{ByteStream, Source};
+use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
 use serde_json::Value;
 
@@ -159,14 +159,57 @@ impl Source for MysqlSource {
         Ok(Box::pin(tool.stream()?))
     }
 
-    async fn restore(&self, database: &str, data: ByteStream) -> Result<()> {
+    async fn target_state(&self, database: &str) -> Result<TargetState> {
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {db}), \
+             (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {db}), \
+             (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = {db})",
+            db = literal(database)
+        );
+        let out = self.query(&sql).await?;
+        let counts: Vec<u64> = out.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+        let [schemas, tables, routines] = counts[..] else {
+            return Err(AdapterError::Other(format!(
+                "cannot tell whether {database} is empty: the client printed {:?}",
+                out.trim()
+            )));
+        };
+        Ok(match (schemas, tables, routines) {
+            (0, _, _) => TargetState::Missing,
+            (_, 0, 0) => TargetState::Empty,
+            (_, t, r) => TargetState::NotEmpty(format!("{t} tables or views and {r} routines")),
+        })
+    }
+
+    /// The client runs with `--sandbox` (no `system`, `\\!`, `source` or `tee`) and
+    /// `--local-infile=0` (no `LOAD DATA LOCAL` reading the host's files): a dump is
+    /// SQL for the server and nothing else. `replace` needs no flag: the dump drops
+    /// each table it recreates.
+    async fn restore(&self, database: &str, data: ByteStream, _replace: bool) -> Result<()> {
+        let client = self.client()?;
+        let help = Self::program(&self.client_tool, CLIENT_TOOLS)?
+            .arg("--help")
+            .output()
+            .await?;
+        if !help.contains("--sandbox") {
+            return Err(AdapterError::InvalidConfig(format!(
+                "{} has no --sandbox option, so a dump could run commands on this host; \
+                 use MariaDB's client 10.5.25, 10.6.18, 10.11.8, 11.0.6 or newer",
+                client.name()
+            )));
+        }
         let create = format!(
             "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4",
             ident(database)
         );
         self.query(&create).await?;
-        self.client()?
-            .args(["--binary-mode".to_string(), format!("--database={database}")])
+        client
+            .args([
+                "--sandbox".to_string(),
+                "--local-infile=0".to_string(),
+                "--binary-mode".to_string(),
+                format!("--database={database}"),
+            ])
             .feed(data)
             .await
     }
@@ -176,6 +219,10 @@ impl Source for MysqlSource {
 fn mysql_error(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     lower.contains("error") && !lower.contains("warning")
+}
+
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 fn ident(name: &str) -> String {

@@ -1,11 +1,12 @@
 //! PostgreSQL, dumped with `pg_dump` and restored with `pg_restore` or `psql`.
 
 use super::config::Config;
+use super::psql_restricted;
 use super::url::parse_server_url;
 use crate::error::{AdapterError, Result};
 use crate::process::Tool;
 use crate::schema::{ConfigField, FieldType};
-use crate::traits::{ByteStream, Source};
+use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -202,25 +203,72 @@ impl Source for PostgresSource {
         Ok(Box::pin(tool.arg("-d").arg(conninfo(database)).stream()?))
     }
 
+    async fn target_state(&self, database: &str) -> Result<TargetState> {
+        let exists = format!("select 1 from pg_database where datname = {}", literal(database));
+        if self.query(MAINTENANCE_DB, &exists).await?.trim() != "1" {
+            return Ok(TargetState::Missing);
+        }
+        const USER_SCHEMA: &str = "n.nspname not in ('pg_catalog', 'information_schema') \
+             and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'";
+        let sql = format!(
+            "select (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace \
+             where {USER_SCHEMA}), (select count(*) from pg_proc p join pg_namespace n \
+             on n.oid = p.pronamespace where {USER_SCHEMA})"
+        );
+        let out = self.query(database, &sql).await?;
+        let counts: Vec<u64> = out.trim().split('|').filter_map(|n| n.parse().ok()).collect();
+        let [relations, functions] = counts[..] else {
+            return Err(AdapterError::Other(format!(
+                "cannot tell whether {database} is empty: psql printed {:?}",
+                out.trim()
+            )));
+        };
+        Ok(match (relations, functions) {
+            (0, 0) => TargetState::Empty,
+            (r, f) => TargetState::NotEmpty(format!("{r} tables, views or sequences and {f} functions")),
+        })
+    }
+
     /// The dump's own format decides the tool (custom dumps start with `PGDMP`), so a
-    /// backup taken before the format setting changed still restores.
-    async fn restore(&self, database: &str, data: ByteStream) -> Result<()> {
+    /// backup taken before the format setting changed still restores. Plain SQL goes to
+    /// psql in restricted mode (see `psql_restricted`): a dump never runs a shell command.
+    async fn restore(&self, database: &str, data: ByteStream, replace: bool) -> Result<()> {
         let (head, data) = peek(data, CUSTOM_MAGIC.len()).await?;
         if head.is_empty() {
             return Err(AdapterError::Corrupt("the dump is empty".into()));
         }
+        let custom = head == CUSTOM_MAGIC;
+        if replace && !custom && matches!(self.target_state(database).await?, TargetState::NotEmpty(_)) {
+            return Err(AdapterError::InvalidConfig(format!(
+                "a plain SQL dump cannot replace what {database} holds (only a custom-format \
+                 dump can, in one transaction); restore it into a new name"
+            )));
+        }
         self.ensure_database(database).await?;
         let target = conninfo(database);
-        let tool = if head == CUSTOM_MAGIC {
-            self.connected("pg_restore").args([
-                "--no-owner",
-                "--exit-on-error",
-                "--single-transaction",
-                "-d",
-                &target,
-            ])
-        } else {
-            self.connected("psql").args([
+        if custom {
+            let mut args = vec!["--no-owner", "--exit-on-error", "--single-transaction"];
+            if replace {
+                // Drops what the dump recreates, inside the same transaction.
+                args.extend(["--clean", "--if-exists"]);
+            }
+            return self
+                .connected("pg_restore")
+                .args(args)
+                .args(["-d", &target])
+                .feed(data)
+                .await;
+        }
+        let version = self.program("psql").arg("--version").output().await?;
+        if !psql_can_restrict(&version) {
+            return Err(AdapterError::InvalidConfig(format!(
+                "{} cannot restore plain SQL safely: it lacks \\restrict (PostgreSQL 13.22, \
+                 14.19, 15.14, 16.10, 17.6 or newer has it); install a newer client",
+                version.trim()
+            )));
+        }
+        self.connected("psql")
+            .args([
                 "-X",
                 "-q",
                 "-v",
@@ -231,8 +279,8 @@ impl Source for PostgresSource {
                 "-f",
                 "-",
             ])
-        };
-        tool.feed(data).await
+            .feed(psql_restricted::restricted(data, &psql_restricted::random_key()))
+            .await
     }
 
     async fn dump_globals(&self) -> Result<Option<ByteStream>> {
@@ -254,6 +302,26 @@ async fn peek(mut data: ByteStream, n: usize) -> Result<(Vec<u8>, ByteStream)> {
         .map_err(|e| AdapterError::io("reading the dump", e))?;
     let whole: ByteStream = Box::pin(std::io::Cursor::new(head.clone()).chain(data));
     Ok((head, whole))
+}
+
+/// `psql (PostgreSQL) 15.18 (Debian …)`: whether this psql knows `\restrict`, added in
+/// the August 2025 minor releases.
+fn psql_can_restrict(version: &str) -> bool {
+    let number = version
+        .split_whitespace()
+        .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .unwrap_or_default();
+    let mut parts = number.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    match major {
+        0..=12 => false,
+        13 => minor >= 22,
+        14 => minor >= 19,
+        15 => minor >= 14,
+        16 => minor >= 10,
+        17 => minor >= 6,
+        _ => true,
+    }
 }
 
 /// A database name as a libpq connection string, so a name containing `=` or looking
@@ -296,6 +364,17 @@ mod tests {
         );
         assert!(PostgresSource::from_config(&json!({"host": "db", "username": "u", "x": 1})).is_err());
         assert!(PostgresSource::from_config(&json!({"host": "db", "username": "u", "port": "big"})).is_err());
+    }
+
+    #[test]
+    fn psql_versions_with_restrict() {
+        assert!(psql_can_restrict(
+            "psql (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        ));
+        assert!(psql_can_restrict("psql (PostgreSQL) 18.0"));
+        assert!(!psql_can_restrict("psql (PostgreSQL) 15.13"));
+        assert!(!psql_can_restrict("psql (PostgreSQL) 12.22"));
+        assert!(!psql_can_restrict("nonsense"));
     }
 
     #[test]

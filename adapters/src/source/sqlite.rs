@@ -5,7 +5,7 @@ use super::sqlite_files::{PendingFile, TempDir, TempFileStream, check_header, si
 use super::url::percent_decode;
 use crate::error::{AdapterError, Result};
 use crate::schema::{ConfigField, FieldType};
-use crate::traits::{ByteStream, Source};
+use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -147,9 +147,14 @@ impl Source for SqliteSource {
         Ok(Box::pin(TempFileStream::open(dir, &copy).await?))
     }
 
-    /// Writes the copy next to the target, checks it, then renames it over the target,
-    /// so the target is either untouched or whole.
-    async fn restore(&self, database: &str, mut data: ByteStream) -> Result<()> {
+    async fn target_state(&self, database: &str) -> Result<TargetState> {
+        file_state(&self.restore_target(database)?).await
+    }
+
+    /// Writes the copy next to the target, checks it, then moves it into place, so the
+    /// target is either untouched or whole. Without `replace` the move refuses a target
+    /// that appeared, with data, since the caller checked.
+    async fn restore(&self, database: &str, mut data: ByteStream, replace: bool) -> Result<()> {
         let target = self.restore_target(database)?;
         let target_name = target.file_name().unwrap_or_default().to_string_lossy();
         let pending = target.with_file_name(format!(
@@ -186,10 +191,15 @@ impl Source for SqliteSource {
         if let Ok(meta) = tokio::fs::metadata(&target).await {
             let _ = tokio::fs::set_permissions(&pending, meta.permissions()).await;
         }
-        tokio::fs::rename(&pending, &target)
-            .await
-            .map_err(io_err(&target))?;
-        guard.keep();
+        if !replace && linked_without_replacing(&pending, &target).await? {
+            // The target is now the new file; the pending name goes (the guard removes it).
+            drop(guard);
+        } else {
+            tokio::fs::rename(&pending, &target)
+                .await
+                .map_err(io_err(&target))?;
+            guard.keep();
+        }
         // Side files of the replaced database would be replayed into the new one.
         for side in side_files(&target) {
             let _ = tokio::fs::remove_file(side).await;
@@ -200,6 +210,36 @@ impl Source for SqliteSource {
             let _ = dir.sync_all().await;
         }
         Ok(())
+    }
+}
+
+async fn file_state(path: &Path) -> Result<TargetState> {
+    match tokio::fs::metadata(path).await {
+        Ok(meta) if meta.len() == 0 => Ok(TargetState::Empty),
+        Ok(meta) => Ok(TargetState::NotEmpty(format!(
+            "a database file of {} bytes",
+            meta.len()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TargetState::Missing),
+        Err(e) => Err(AdapterError::io(path.display(), e)),
+    }
+}
+
+/// Claims `target` for `pending` with a hard link, which fails if the target exists, so
+/// a file written there since the caller's check is never replaced. False: not linked,
+/// and the target is missing or empty, for a rename to replace.
+async fn linked_without_replacing(pending: &Path, target: &Path) -> Result<bool> {
+    match tokio::fs::hard_link(pending, target).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match file_state(target).await? {
+            TargetState::NotEmpty(what) => Err(AdapterError::TargetNotEmpty(format!(
+                "{} appeared during the restore and holds {what}; nothing was replaced",
+                target.display()
+            ))),
+            _ => Ok(false),
+        },
+        // A filesystem without hard links: the caller's check stands.
+        Err(_) => Ok(false),
     }
 }
 

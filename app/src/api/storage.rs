@@ -37,8 +37,13 @@ pub async fn list_backups(destination_id: i64) -> Result<StorageListing, ApiErro
 }
 
 /// Queues a full read of a backup (checksum, decryption, decompression).
+/// `trust_unsigned`: the user confirmed reading a backup this installation did not sign.
 #[server(endpoint = "verify_backup")]
-pub async fn verify_backup(destination_id: i64, object: String) -> Result<i64, ApiError> {
+pub async fn verify_backup(
+    destination_id: i64,
+    object: String,
+    trust_unsigned: Option<bool>,
+) -> Result<i64, ApiError> {
     use crate::permissions::Permission;
     use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
@@ -52,6 +57,7 @@ pub async fn verify_backup(destination_id: i64, object: String) -> Result<i64, A
             destination_id,
             &object,
             None,
+            trust_unsigned.unwrap_or(false),
             ExecutionTrigger::Manual,
             Some(me.user_id),
         )
@@ -74,13 +80,16 @@ pub async fn verify_backup(destination_id: i64, object: String) -> Result<i64, A
     .await
 }
 
-/// Queues a restore of a backup into `database` of source `source_id`.
+/// Queues a restore of a backup into `database` of source `source_id`. A target that
+/// holds data is replaced only when `replace_confirmation` repeats its name.
 #[server(endpoint = "restore_backup")]
 pub async fn restore_backup(
     destination_id: i64,
     object: String,
     source_id: i64,
     database: String,
+    replace_confirmation: Option<String>,
+    trust_unsigned: Option<bool>,
 ) -> Result<i64, ApiError> {
     use crate::engine::RestoreTarget;
     use crate::permissions::Permission;
@@ -91,15 +100,20 @@ pub async fn restore_backup(
     respond(async move {
         let caller = guard(Need::Permission(Permission::StorageRestore))?;
         let me = caller.user()?;
+        let replace = replace_confirmation
+            .as_deref()
+            .is_some_and(|typed| !typed.trim().is_empty() && typed.trim() == database.trim());
         let target = RestoreTarget {
             source_id,
             database: database.clone(),
+            replace,
         };
         let (id, destination) = storage::queue_read(
             &caller.state,
             destination_id,
             &object,
             Some(target),
+            trust_unsigned.unwrap_or(false),
             ExecutionTrigger::Manual,
             Some(me.user_id),
         )

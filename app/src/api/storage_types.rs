@@ -32,6 +32,9 @@ pub struct BackupRow {
     pub key_profile: Option<String>,
     /// Why it cannot be restored from the console (object missing, no key), if so.
     pub problem: Option<String>,
+    /// Set when this installation did not sign its manifest: why (unsigned, or a
+    /// signature that does not match). Reading it then needs an explicit confirmation.
+    pub untrusted: Option<String>,
     /// Restore form defaults: the source of the job that made it, and its database.
     pub default_source_id: Option<i64>,
     pub default_database: String,

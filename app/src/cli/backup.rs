@@ -59,9 +59,18 @@ pub async fn run(args: Args) -> Result<(), AdapterError> {
             "the source has no database to back up".into(),
         ));
     }
+    let signer = secrets::manifest_key()?;
+    if signer.is_none() {
+        eprintln!(
+            "warning: no master key (BULWARK_ENCRYPTION_KEY, BULWARK_ENCRYPTION_KEY_FILE or \
+             <BULWARK_DATA_DIR>/master.key): the manifest is unsigned, so restoring it will need --trust-unsigned"
+        );
+    }
     let spec = BackupSpec {
         dir: args.name.clone(),
         job: Some(args.name.clone()),
+        job_id: None,
+        signer,
         compression,
         level: args.level,
         encryption,

@@ -1,16 +1,43 @@
 //! `bulwark restore` and `bulwark verify`.
 
 use super::{cancel_on_signal, progress_printer, secrets};
+use adapters::pipeline::{Provenance, ReadPolicy};
 use adapters::{AdapterError, locator, pipeline};
 use std::path::Path;
+
+/// How far a read may go: `--trust-unsigned` and (restores) `--replace`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trust {
+    pub trust_unsigned: bool,
+    pub replace: bool,
+}
+
+fn policy(trust: Trust) -> Result<ReadPolicy, AdapterError> {
+    Ok(ReadPolicy {
+        manifest_key: secrets::manifest_key()?,
+        trust_unsigned: trust.trust_unsigned,
+        replace: trust.replace,
+    })
+}
+
+fn warn_if_foreign(provenance: Provenance) {
+    if provenance != Provenance::MadeHere {
+        eprintln!(
+            "warning: this backup is {}; it was read because of --trust-unsigned",
+            provenance.describe()
+        );
+    }
+}
 
 pub async fn restore(
     from: &str,
     to: &str,
     identity: Option<&Path>,
     passphrase_file: Option<&Path>,
+    trust: Trust,
     quiet: bool,
 ) -> Result<(), AdapterError> {
+    let policy = policy(trust)?;
     let key = secrets::decryption(identity, passphrase_file)?;
     let (destination, object) = locator::object(from)?;
     let (source, selection) = locator::source(to)?;
@@ -31,10 +58,12 @@ pub async fn restore(
         &key,
         source.as_ref(),
         &database,
+        &policy,
         progress_printer(quiet),
         &cancel,
     )
     .await?;
+    warn_if_foreign(report.provenance);
     eprintln!(
         "restored {} into {database} ({} stored, {} restored, sha256 {} verified)",
         report.object,
@@ -49,8 +78,10 @@ pub async fn verify(
     from: &str,
     identity: Option<&Path>,
     passphrase_file: Option<&Path>,
+    trust: Trust,
     quiet: bool,
 ) -> Result<(), AdapterError> {
+    let policy = policy(trust)?;
     let key = secrets::decryption(identity, passphrase_file)?;
     let (destination, object) = locator::object(from)?;
     let cancel = cancel_on_signal();
@@ -58,10 +89,12 @@ pub async fn verify(
         destination.as_ref(),
         &object,
         &key,
+        &policy,
         progress_printer(quiet),
         &cancel,
     )
     .await?;
+    warn_if_foreign(report.provenance);
     println!(
         "{}",
         serde_json::to_string_pretty(&report).map_err(|e| AdapterError::Other(e.to_string()))?

@@ -1,6 +1,6 @@
 //! Reading keys and passphrases from files given on the command line.
 
-use adapters::pipeline::{Decryption, Encryption};
+use adapters::pipeline::{Decryption, Encryption, ManifestKey};
 use adapters::{AdapterError, Result};
 use std::path::Path;
 
@@ -32,4 +32,22 @@ pub fn encryption(recipients: &[String], passphrase_file: Option<&Path>) -> Resu
         (true, Some(path)) => Encryption::passphrase(&read(path, "passphrase")?),
         (true, None) => Ok(Encryption::None),
     }
+}
+
+/// The installation's manifest key, when one is configured (`BULWARK_ENCRYPTION_KEY`,
+/// `BULWARK_ENCRYPTION_KEY_FILE`, or `<BULWARK_DATA_DIR>/master.key` if it exists). The
+/// command line never generates a master key: without one, backups are unsigned and
+/// restores accept only what `--trust-unsigned` allows.
+pub fn manifest_key() -> Result<Option<ManifestKey>> {
+    use crate::server::config::{Config, KeySource};
+    use crate::server::master_key::MasterKey;
+    let config = Config::from_env().map_err(|e| AdapterError::InvalidConfig(e.to_string()))?;
+    if let KeySource::Generated(path) = &config.encryption_key
+        && !path.exists()
+    {
+        return Ok(None);
+    }
+    let (key, _) = MasterKey::load(&config.encryption_key)
+        .map_err(|e| AdapterError::InvalidConfig(format!("the master key: {e}")))?;
+    Ok(Some(key.manifest_key()))
 }

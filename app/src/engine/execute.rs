@@ -106,6 +106,7 @@ pub(crate) async fn run(
     )
     .await;
 
+    let signer = inner.key.manifest_key();
     let mut outcomes: Vec<(String, BackupOutcome)> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
     for (label, unit) in units {
@@ -133,8 +134,13 @@ pub(crate) async fn run(
                         &plan.policy,
                         plan.targets.iter().find(|t| t.name == d.destination),
                     ) {
+                        let owner = retention_apply::Owner {
+                            job_id: plan.job.id,
+                            key: &signer,
+                        };
                         retention_apply::apply(
                             target,
+                            &owner,
                             &plan.spec.dir,
                             &outcome.manifest.object,
                             policy,
@@ -344,6 +350,8 @@ async fn resolve(inner: &Inner, job_id: i64, log: &ExecLog) -> Result<Plan, Stri
         spec: BackupSpec {
             dir: slug(&job.name),
             job: Some(job.name.clone()),
+            job_id: Some(job.id),
+            signer: Some(inner.key.manifest_key()),
             compression,
             level: job.compression_level,
             encryption,

@@ -188,6 +188,9 @@ impl Engine {
     /// "server shutting down") and waits for them to finish recording, up to 30 s.
     pub async fn shutdown(&self) {
         self.begin_shutdown();
+        // A claim in flight has marked its execution Running but not yet entered it in
+        // `running`; waiting for the claim lock closes that window.
+        drop(self.inner.claim_lock.lock().await);
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         while !self
             .inner

@@ -17,12 +17,18 @@ pub struct ReadRequest {
     /// Restore only: the source to restore into, and the database name there.
     #[serde(default)]
     pub target: Option<RestoreTarget>,
+    /// Read it even though this installation did not sign its manifest.
+    #[serde(default)]
+    pub trust_unsigned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreTarget {
     pub source_id: i64,
     pub database: String,
+    /// The caller confirmed that what the target holds is to be replaced.
+    #[serde(default)]
+    pub replace: bool,
 }
 
 impl ReadRequest {

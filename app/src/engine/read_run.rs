@@ -8,7 +8,7 @@ use super::log::ExecLog;
 use super::read_request::ReadRequest;
 use crate::server::{adapter_open, backup_keys};
 use adapters::AdapterError;
-use adapters::pipeline::{self, ProgressFn, ReadReport};
+use adapters::pipeline::{self, ProgressFn, Provenance, ReadPolicy, ReadReport};
 use entity::enums::{ExecutionStatus, LogLevel};
 use entity::execution;
 use serde_json::{Value, json};
@@ -111,6 +111,28 @@ async fn read(
     let manifest = pipeline::read_manifest(&*destination, object)
         .await
         .map_err(|e| failed("manifest", format!("{name}: {}", e.one_line()), Some(name)))?;
+    let policy = ReadPolicy {
+        manifest_key: Some(inner.key.manifest_key()),
+        trust_unsigned: request.trust_unsigned,
+        replace: request.target.as_ref().is_some_and(|t| t.replace),
+    };
+    let provenance = pipeline::provenance::admit(
+        policy.manifest_key.as_ref(),
+        &manifest,
+        object,
+        request.trust_unsigned,
+    )
+    .map_err(|e| failed("manifest", e.one_line(), Some(name)))?;
+    if provenance != Provenance::MadeHere {
+        log.warn(
+            "manifest",
+            format!(
+                "this backup is {}; reading it because the request says to trust it",
+                provenance.describe()
+            ),
+        )
+        .await;
+    }
     let key = backup_keys::decryption_for(&inner.db, &inner.key, &manifest)
         .await
         .map_err(|e| failed("decrypt", e.to_string(), Some(name)))?;
@@ -135,7 +157,7 @@ async fn read(
                 "reading the whole backup: checksum, decryption, decompression",
             )
             .await;
-            pipeline::verify(&*destination, object, &key, Some(progress), cancel).await
+            pipeline::verify(&*destination, object, &key, &policy, Some(progress), cancel).await
         }
         Some(target) => {
             let (source_row, source) = adapter_open::open_source(&inner.db, &inner.key, target.source_id)
@@ -155,6 +177,7 @@ async fn read(
                 &key,
                 &*source,
                 &target.database,
+                &policy,
                 Some(progress),
                 cancel,
             )

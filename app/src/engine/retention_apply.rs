@@ -4,27 +4,40 @@
 //!
 //! Backups are grouped by what they back up (source kind and database, the part of the
 //! file name after the timestamp), so a job of three databases keeps N of each. Only
-//! objects with a manifest beside them are considered: anything else in the folder is not
-//! ours to delete.
+//! objects whose manifest this installation signed and names this job's id count: the
+//! folder comes from the job's name, which another job can share ("Nightly" and
+//! "nightly!"), and anyone with write access to the destination can add files to it.
+//! Anything else is never deleted.
 
 use super::log::ExecLog;
-use adapters::pipeline::Target;
 use adapters::pipeline::manifest::{SUFFIX, key_for};
 use adapters::pipeline::naming::split_key;
+use adapters::pipeline::{ManifestKey, Provenance, Target, provenance, read_manifest};
 use adapters::retention::{Backup, Policy, decide};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use futures::StreamExt;
 use std::collections::HashSet;
+
+/// Whose backups retention is applied to: the job, and the key its manifests are signed with.
+pub(crate) struct Owner<'a> {
+    pub job_id: i64,
+    pub key: &'a ManifestKey,
+}
+
+/// Manifests read at once.
+const PARALLEL_READS: usize = 8;
 
 pub(crate) async fn apply(
     target: &Target,
+    owner: &Owner<'_>,
     dir: &str,
     just_made: &str,
     policy: &Policy,
     tz: Tz,
     log: &ExecLog,
 ) {
-    if let Err(e) = apply_inner(target, dir, just_made, policy, tz, log).await {
+    if let Err(e) = apply_inner(target, owner, dir, just_made, policy, tz, log).await {
         log.warn(
             "retention",
             format!("{}: retention not applied: {}", target.name, e.one_line()),
@@ -35,6 +48,7 @@ pub(crate) async fn apply(
 
 async fn apply_inner(
     target: &Target,
+    owner: &Owner<'_>,
     dir: &str,
     just_made: &str,
     policy: &Policy,
@@ -47,14 +61,43 @@ async fn apply_inner(
     let Some(group) = group_of(just_made) else {
         return Ok(());
     };
-    let backups: Vec<Backup> = listed
+    // Owned strings: a stream of futures borrowing from `listed` is not `Send` for every
+    // lifetime, which the engine's spawned task needs.
+    let candidates: Vec<String> = listed
         .iter()
-        .filter(|o| !o.path.ends_with(SUFFIX) && keys.contains(key_for(&o.path).as_str()))
-        .filter(|o| group_of(&o.path) == Some(group))
-        .filter_map(|o| {
+        .map(|o| o.path.as_str())
+        .filter(|p| !p.ends_with(SUFFIX) && keys.contains(key_for(p).as_str()))
+        .filter(|p| group_of(p) == Some(group))
+        .map(str::to_string)
+        .collect();
+    let attributed: Vec<(String, bool)> = futures::stream::iter(candidates)
+        .map(|object| async move {
+            let ours = is_owned(target, owner, &object).await;
+            (object, ours)
+        })
+        .buffer_unordered(PARALLEL_READS)
+        .collect()
+        .await;
+    let foreign = attributed.iter().filter(|(_, ours)| !ours).count();
+    if foreign > 0 {
+        log.info(
+            "retention",
+            format!(
+                "{}: {foreign} backup(s) under {prefix} are not this job's signed backups \
+                 (another job with a similar name, an older Bulwark, or files added to the \
+                 destination); retention leaves them alone",
+                target.name
+            ),
+        )
+        .await;
+    }
+    let backups: Vec<Backup> = attributed
+        .into_iter()
+        .filter(|(_, ours)| *ours)
+        .filter_map(|(object, _)| {
             Some(Backup {
-                id: o.path.clone(),
-                created_at: created_at(&o.path)?,
+                created_at: created_at(&object)?,
+                id: object,
             })
         })
         .collect();
@@ -79,6 +122,17 @@ async fn apply_inner(
         }
     }
     Ok(())
+}
+
+/// Whether `object`'s manifest was signed here and names the owner's job.
+async fn is_owned(target: &Target, owner: &Owner<'_>, object: &str) -> bool {
+    match read_manifest(&*target.destination, object).await {
+        Ok(m) => {
+            provenance::check(Some(owner.key), &m, object) == Provenance::MadeHere
+                && m.job_id == Some(owner.job_id)
+        }
+        Err(_) => false,
+    }
 }
 
 /// The manifest goes last, so a half-done deletion still shows up (and is retried) next time.

@@ -37,6 +37,7 @@ pub fn BackupRowView(
     };
     let verify_object = object.clone();
     let restorable = backup.problem.is_none();
+    let trusted = backup.untrusted.is_none();
     view! {
         <tr data-object=object.clone()>
             <td>{short_time(&backup.created_at)}</td>
@@ -45,6 +46,11 @@ pub fn BackupRowView(
                 {format!("{} ({})", backup.databases.join(", "), backup.source_kind)}
                 <code class="object-key" title=format!("sha256 {}", backup.sha256)>{object.clone()}</code>
                 {backup.problem.clone().map(|p| view! { <p class="form-error small">{p}</p> })}
+                {backup.untrusted.clone().map(|why| view! {
+                    <p class="form-error small untrusted">
+                        {format!("This backup is {why}. It may have been planted or altered in the destination.")}
+                    </p>
+                })}
             </td>
             <td title=format!("{} bytes stored, {} bytes of dump", backup.stored_bytes, backup.raw_bytes)>
                 {human_bytes(backup.stored_bytes)}
@@ -57,8 +63,12 @@ pub fn BackupRowView(
                 {(l.can_restore && restorable).then(|| view! {
                     <button type="button" class="button small" disabled=move || actions.verify.pending().get()
                         on:click=move |_| {
-                            actions.verify.dispatch(VerifyBackup { destination_id, object: verify_object.clone() });
-                        }>"Verify"</button>
+                            actions.verify.dispatch(VerifyBackup {
+                                destination_id,
+                                object: verify_object.clone(),
+                                trust_unsigned: Some(!trusted),
+                            });
+                        }>{if trusted { "Verify" } else { "Verify anyway" }}</button>
                     <button type="button" class="button small" on:click=move |_| open.set(Open::Restore)>"Restore…"</button>
                 })}
                 {l.can_delete.then(|| view! {
@@ -107,6 +117,7 @@ fn RestoreForm(
         .into_any();
     }
     let input_id = format!("restore-db-{}", backup.object);
+    let replace_id = format!("restore-replace-{}", backup.object);
     view! {
         <ActionForm action=actions.restore attr:class="restore-form" attr:data-testid="restore-form">
             <input type="hidden" name="destination_id" value=l.destination_id.to_string()/>
@@ -123,9 +134,17 @@ fn RestoreForm(
             <label for=input_id.clone()>"Database"</label>
             <input id=input_id type="text" name="database" value=backup.default_database.clone() required/>
             <p class="muted small">
-                "A new name creates a new database. Restoring into an existing database adds the backup's objects; "
-                "if any already exist the restore stops and, running in one transaction, changes nothing."
+                "A new name creates a new database. A database that already holds data is not touched unless you "
+                "confirm below that it is to be replaced."
             </p>
+            <label for=replace_id.clone()>"To replace what that database holds, type its name again"</label>
+            <input id=replace_id type="text" name="replace_confirmation" autocomplete="off" value=""/>
+            {backup.untrusted.clone().map(|why| view! {
+                <label class="form-error">
+                    <input type="checkbox" name="trust_unsigned" value="true" required/>
+                    {format!(" This backup is {why}. I know where it came from: restore it anyway.")}
+                </label>
+            })}
             <button type="submit" class="button primary" disabled=move || actions.restore.pending().get()>"Start restore"</button>
             " "
             <button type="button" class="button" on:click=move |_| on_cancel()>"Cancel"</button>

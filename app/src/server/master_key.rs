@@ -19,6 +19,7 @@ const NONCE_LEN: usize = 24;
 #[derive(Clone)]
 pub struct MasterKey {
     cipher: XChaCha20Poly1305,
+    manifest_key: adapters::pipeline::ManifestKey,
 }
 
 impl std::fmt::Debug for MasterKey {
@@ -36,6 +37,7 @@ impl MasterKey {
         })?;
         Ok(MasterKey {
             cipher: XChaCha20Poly1305::new(&key.into()),
+            manifest_key: derive_manifest_key(&key),
         })
     }
 
@@ -58,6 +60,11 @@ impl MasterKey {
                 Ok((Self::from_hex(&hex_key)?, true))
             }
         }
+    }
+
+    /// The key that signs backup manifests (see `adapters::pipeline::provenance`).
+    pub fn manifest_key(&self) -> adapters::pipeline::ManifestKey {
+        self.manifest_key.clone()
     }
 
     pub fn seal(&self, plaintext: &[u8]) -> String {
@@ -92,6 +99,15 @@ impl MasterKey {
                 )
             })
     }
+}
+
+/// A separate key per use: SHA-256 over a label and the (uniformly random) master key.
+fn derive_manifest_key(master: &[u8; 32]) -> adapters::pipeline::ManifestKey {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"bulwark manifest signing key v1\0");
+    hasher.update(master);
+    adapters::pipeline::ManifestKey::from_bytes(hasher.finalize().into())
 }
 
 pub fn generate_hex() -> String {

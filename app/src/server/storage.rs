@@ -11,7 +11,8 @@ use crate::api::error::ApiError;
 use crate::api::storage_types::{BackupRow, SourceChoice, StorageDestination, StorageListing};
 use crate::engine::{ReadRequest, RestoreTarget};
 use adapters::pipeline::manifest::{SUFFIX, key_for};
-use adapters::pipeline::{Manifest, read_manifest};
+use adapters::pipeline::restore::check_target;
+use adapters::pipeline::{Manifest, Provenance, provenance, read_manifest};
 use adapters::{AdapterError, Destination};
 use entity::enums::{AdapterKind, ExecutionTrigger, HealthStatus};
 use entity::{adapter_config, job};
@@ -105,6 +106,7 @@ pub async fn listing(state: &AppState, destination_id: i64, can: Abilities) -> R
         Vec::new()
     };
     let jobs = job::Entity::find().all(&state.db).await?;
+    let signing_key = state.master_key.manifest_key();
     let mut backups = Vec::new();
     let mut unreadable = Vec::new();
     for (object, manifest) in read {
@@ -120,10 +122,12 @@ pub async fn listing(state: &AppState, destination_id: i64, can: Abilities) -> R
                 } else {
                     None
                 };
+                let made_here = provenance::check(Some(&signing_key), &m, &object);
+                let untrusted = (made_here != Provenance::MadeHere).then(|| made_here.describe().to_string());
                 let default_source_id = m
-                    .job
-                    .as_deref()
-                    .and_then(|name| jobs.iter().find(|j| j.name == name))
+                    .job_id
+                    .filter(|_| made_here == Provenance::MadeHere)
+                    .and_then(|id| jobs.iter().find(|j| j.id == id))
                     .map(|j| j.source_id)
                     .filter(|id| {
                         sources
@@ -149,6 +153,7 @@ pub async fn listing(state: &AppState, destination_id: i64, can: Abilities) -> R
                     encryption: m.encryption.kind.clone(),
                     key_profile,
                     problem,
+                    untrusted,
                     default_source_id,
                     object,
                 });
@@ -229,10 +234,18 @@ pub async fn queue_read(
     destination_id: i64,
     object: &str,
     target: Option<RestoreTarget>,
+    trust_unsigned: bool,
     trigger: ExecutionTrigger,
     user_id: Option<i64>,
 ) -> Result<(i64, String)> {
     let (row, _, manifest) = open_backup(state, destination_id, object).await?;
+    let provenance = provenance::admit(
+        Some(&state.master_key.manifest_key()),
+        &manifest,
+        object,
+        trust_unsigned,
+    )
+    .map_err(|e| ApiError::Conflict(e.one_line()))?;
     if let Some(t) = &target {
         let source = adapter_open::row(&state.db, t.source_id, AdapterKind::Source)
             .await
@@ -256,14 +269,24 @@ pub async fn queue_read(
             )
             .into());
         }
+        let (_, opened) = adapter_open::open_source(&state.db, &state.master_key, t.source_id)
+            .await
+            .map_err(ApiError::from)?;
+        check_target(&*opened, t.database.trim(), t.replace)
+            .await
+            .map_err(|e| match e {
+                AdapterError::TargetNotEmpty(m) => {
+                    ApiError::Conflict(format!("the restore target is not empty: {m}"))
+                }
+                other => ApiError::Invalid(format!("{}: {}", source.name, other.one_line())),
+            })?;
     }
-    let job_id = match &manifest.job {
-        Some(name) => job::Entity::find()
-            .filter(job::Column::Name.eq(name.as_str()))
-            .one(&state.db)
-            .await?
-            .map(|j| j.id),
-        None => None,
+    // Only a signed manifest's job id is believed: a planted one could name any job.
+    let job_id = match manifest.job_id {
+        Some(id) if provenance == Provenance::MadeHere => {
+            job::Entity::find_by_id(id).one(&state.db).await?.map(|j| j.id)
+        }
+        _ => None,
     };
     let request = ReadRequest {
         destination_id,
@@ -271,7 +294,9 @@ pub async fn queue_read(
         target: target.map(|t| RestoreTarget {
             source_id: t.source_id,
             database: t.database.trim().to_string(),
+            replace: t.replace,
         }),
+        trust_unsigned,
     };
     let id = state
         .engine

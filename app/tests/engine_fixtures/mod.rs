@@ -40,7 +40,13 @@ pub async fn make_sqlite(path: &Path, rows: u64) {
     db.close().await.unwrap();
 }
 
-async fn adapter(state: &AppState, kind: AdapterKind, adapter_id: &str, name: &str, config: Value) -> i64 {
+pub async fn adapter(
+    state: &AppState,
+    kind: AdapterKind,
+    adapter_id: &str,
+    name: &str,
+    config: Value,
+) -> i64 {
     let info = adapters::registry::find(adapter_id).expect("known adapter");
     let (sealed, public) = secrets::seal(&state.master_key, &(info.schema)(), &config);
     let now = Utc::now();

@@ -39,7 +39,9 @@ pub(super) fn responses(ok: (&str, &str, Option<Value>), extra: &[&str]) -> Valu
         let description = match *code {
             "400" => "Invalid input (malformed JSON or a validation error); the message says how to fix it",
             "404" => "No such resource",
-            "409" => "Conflicts with existing data (a duplicate name, or in use by a job)",
+            "409" => {
+                "Conflicts with existing data (a duplicate name, in use by a job, a restore target that holds data, a backup this installation did not sign)"
+            }
             "502" => {
                 "The connection test failed: `error.code` is `connection_failed` and `error.message` the adapter's own error"
             }

@@ -17,6 +17,7 @@ fn backup() -> Value {
         "encryption": {"type": "string", "enum": ["none", "age-x25519", "age-passphrase"]},
         "key_profile": {"type": "string", "nullable": true, "description": "The encryption profile holding the key"},
         "problem": {"type": "string", "nullable": true, "description": "Why it cannot be restored here (object missing, no key)"},
+        "untrusted": {"type": "string", "nullable": true, "description": "Set when this installation did not sign the manifest (unsigned, or signed with another key): reading it needs `trust_unsigned`"},
         "default_source_id": {"type": "integer", "nullable": true},
         "default_database": {"type": "string"}
     }})
@@ -76,8 +77,11 @@ pub fn paths(paths: &mut Map<String, Value>) {
     paths.insert("/api/v1/destinations/{id}/backups/verify".into(), json!({"post": {
         "summary": "Queue a verify (checksum, decryption, decompression) as an execution (permission storage:restore)",
         "parameters": id_param(),
-        "requestBody": json_body(json!({"object": {"type": "string"}}), &["object"]),
-        "responses": responses(("202", "Queued", Some(queued())), &["400", "404"])
+        "requestBody": json_body(json!({
+            "object": {"type": "string"},
+            "trust_unsigned": {"type": "boolean", "default": false, "description": "Read a backup whose manifest this installation did not sign (409 otherwise)"}
+        }), &["object"]),
+        "responses": responses(("202", "Queued", Some(queued())), &["400", "404", "409"])
     }}));
     paths.insert("/api/v1/destinations/{id}/backups/restore".into(), json!({"post": {
         "summary": "Queue a restore into a database of a source of the backup's kind; a new name creates it (permission storage:restore)",
@@ -85,8 +89,10 @@ pub fn paths(paths: &mut Map<String, Value>) {
         "requestBody": json_body(json!({
             "object": {"type": "string"},
             "source_id": {"type": "integer"},
-            "database": {"type": "string"}
+            "database": {"type": "string"},
+            "replace": {"type": "boolean", "default": false, "description": "Replace a database that exists and holds data (409 otherwise)"},
+            "trust_unsigned": {"type": "boolean", "default": false, "description": "Restore a backup whose manifest this installation did not sign (409 otherwise)"}
         }), &["object", "source_id", "database"]),
-        "responses": responses(("202", "Queued", Some(queued())), &["400", "404"])
+        "responses": responses(("202", "Queued", Some(queued())), &["400", "404", "409"])
     }}));
 }

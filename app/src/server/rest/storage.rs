@@ -29,6 +29,9 @@ pub struct ObjectQuery {
 #[derive(Debug, Deserialize)]
 pub struct VerifyBody {
     pub object: String,
+    /// Read it even though this installation did not sign its manifest.
+    #[serde(default)]
+    pub trust_unsigned: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +39,11 @@ pub struct RestoreBody {
     pub object: String,
     pub source_id: i64,
     pub database: String,
+    /// Replace what the target database holds (refused without it).
+    #[serde(default)]
+    pub replace: bool,
+    #[serde(default)]
+    pub trust_unsigned: bool,
 }
 
 pub async fn list(
@@ -74,8 +82,16 @@ pub async fn verify(
 ) -> RestResult<(StatusCode, Json<Value>)> {
     let key = caller.require(Permission::StorageRestore)?;
     let JsonBody(body) = body?;
-    let (execution_id, destination) =
-        storage::queue_read(&state, id, &body.object, None, ExecutionTrigger::Api, None).await?;
+    let (execution_id, destination) = storage::queue_read(
+        &state,
+        id,
+        &body.object,
+        None,
+        body.trust_unsigned,
+        ExecutionTrigger::Api,
+        None,
+    )
+    .await?;
     audit::record(
         &state,
         key,
@@ -110,12 +126,14 @@ pub async fn restore(
     let target = RestoreTarget {
         source_id: body.source_id,
         database: body.database.clone(),
+        replace: body.replace,
     };
     let (execution_id, destination) = storage::queue_read(
         &state,
         id,
         &body.object,
         Some(target),
+        body.trust_unsigned,
         ExecutionTrigger::Api,
         None,
     )
