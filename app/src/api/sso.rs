@@ -167,12 +167,12 @@ pub async fn save_sso_provider(
         let now = chrono::Utc::now();
         let (saved, action, verb) = match id {
             None => (
-                sso_providers::create(db, &caller.state.master_key, valid, now).await?,
+                sso_providers::create(db, &caller.state.master_key, me, valid, now).await?,
                 "sso.create",
                 "created",
             ),
             Some(id) => (
-                sso_providers::update(db, &caller.state.master_key, id, valid, now).await?,
+                sso_providers::update(db, &caller.state.master_key, me, id, valid, now).await?,
                 "sso.update",
                 "updated",
             ),

@@ -1,6 +1,7 @@
 //! SSO providers at rest: validation, storage (the client secret sealed with the
 //! master key) and the lookups the sign-in flow needs.
 
+use super::auth::AuthUser;
 use super::error::{Result, ServerError};
 use super::master_key::MasterKey;
 use super::oidc_decide::parse_domains;
@@ -109,11 +110,31 @@ pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
     })
 }
 
-async fn check_group(db: &impl ConnectionTrait, id: Option<i64>) -> Result<()> {
-    if let Some(id) = id
-        && group::Entity::find_by_id(id).one(db).await?.is_none()
-    {
+/// The default group exists, and when this save starts placing new users in it (a new
+/// group, provisioning or the provider turned on) the editor holds everything it grants:
+/// otherwise `sso:write` would be a way to mint accounts with more permissions.
+async fn check_group(
+    db: &impl ConnectionTrait,
+    me: &AuthUser,
+    v: &Valid,
+    before: Option<&sso_provider::Model>,
+) -> Result<()> {
+    let Some(id) = v.default_group_id else {
+        return Ok(());
+    };
+    let Some(g) = group::Entity::find_by_id(id).one(db).await? else {
         return Err(ApiError::invalid("The chosen default group does not exist.").into());
+    };
+    let starts_granting = match before {
+        None => true,
+        Some(b) => {
+            b.default_group_id != Some(id)
+                || (v.allow_provisioning && !b.allow_provisioning)
+                || (v.enabled && !b.enabled)
+        }
+    };
+    if starts_granting {
+        super::user_admin::check_reach(me, &g)?;
     }
     Ok(())
 }
@@ -130,10 +151,11 @@ fn duplicate_or(e: sea_orm::DbErr, slug: &str) -> ServerError {
 pub async fn create(
     db: &impl ConnectionTrait,
     key: &MasterKey,
+    me: &AuthUser,
     v: Valid,
     now: DateTime<Utc>,
 ) -> Result<sso_provider::Model> {
-    check_group(db, v.default_group_id).await?;
+    check_group(db, me, &v, None).await?;
     let Some(secret) = &v.client_secret else {
         return Err(ApiError::invalid("Enter the client secret issued by the provider.").into());
     };
@@ -165,12 +187,13 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     key: &MasterKey,
+    me: &AuthUser,
     id: i64,
     v: Valid,
     now: DateTime<Utc>,
 ) -> Result<sso_provider::Model> {
     let existing = find(db, id).await?;
-    check_group(db, v.default_group_id).await?;
+    check_group(db, me, &v, Some(&existing)).await?;
     if let Some(other) = find_by_slug(db, &v.slug).await?
         && other.id != id
     {

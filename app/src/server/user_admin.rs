@@ -37,7 +37,7 @@ async fn load(txn: &DatabaseTransaction, id: i64) -> Result<Target> {
 
 /// The caller may act on members of `g` (and put users in it) only when they hold
 /// everything `g` grants.
-fn check_reach(me: &AuthUser, g: &group::Model) -> Result<()> {
+pub(crate) fn check_reach(me: &AuthUser, g: &group::Model) -> Result<()> {
     let granted: Vec<String> = serde_json::from_value(g.permissions.clone()).unwrap_or_default();
     Ok(check_within_reach(&me.permissions, me.superadmin, &granted)?)
 }
