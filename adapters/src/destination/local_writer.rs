@@ -47,13 +47,19 @@ impl LocalWriter {
             .file_name()
             .expect("an object path has a name")
             .to_string_lossy();
-        fs::create_dir_all(&dir)
+        // Backups hold whole databases: folders made here are the owner's only (0700),
+        // files 0600, whatever the umask allows others.
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
             .await
             .map_err(|e| AdapterError::io(dir.display(), e))?;
         let temp_path = dir.join(temp_name(&name));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&temp_path)
             .await
             .map_err(|e| AdapterError::io(temp_path.display(), e))?;
