@@ -7,28 +7,11 @@
 mod common;
 
 use common::Harness;
-use entity::{group, sso_provider};
+use entity::sso_provider;
 use http::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::EntityTrait;
 
 on_both_backends!(sso_write_grants_no_more_than_it_holds, scenario, with_backend);
-
-async fn group_with(h: &Harness, name: &str, perms: &[&str]) -> i64 {
-    let now = chrono::Utc::now();
-    group::ActiveModel {
-        name: Set(name.into()),
-        description: Set(None),
-        permissions: Set(serde_json::json!(perms)),
-        protected: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&h.state.db)
-    .await
-    .unwrap()
-    .id
-}
 
 fn form<'a>(slug: &'a str, group: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
@@ -53,16 +36,9 @@ async fn scenario(h: &Harness, backend: &str) {
     let editor = h
         .user_with(&admin, "sso-editor@example.com", &["sso:read", "sso:write"])
         .await;
-    let superadmins = group::Entity::find()
-        .filter(group::Column::Protected.eq(true))
-        .one(&h.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
-    let operators = group_with(h, "Operators", &["jobs:write"]).await.to_string();
-    let readers = group_with(h, "SSO readers", &["sso:read"]).await.to_string();
+    let superadmins = h.superadmin_group_id().await.to_string();
+    let operators = h.group_with("Operators", &["jobs:write"]).await.to_string();
+    let readers = h.group_with("SSO readers", &["sso:read"]).await.to_string();
 
     for (group, why) in [(&superadmins, "*"), (&operators, "jobs:write")] {
         let r = h

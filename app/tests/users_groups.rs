@@ -80,16 +80,6 @@ async fn user_by_email(h: &Harness, email: &str) -> user::Model {
         .unwrap_or_else(|| panic!("no user {email}"))
 }
 
-async fn superadmin_group_id(h: &Harness) -> i64 {
-    group::Entity::find()
-        .filter(group::Column::Protected.eq(true))
-        .one(&h.state.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 async fn audit_rows(h: &Harness, action: &str) -> Vec<audit_log::Model> {
     audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq(action))
@@ -280,7 +270,7 @@ async fn user_lifecycle(h: &Harness) {
 
 async fn superadmin_protections(h: &Harness) {
     let admin = h.setup_admin().await;
-    let sa = superadmin_group_id(h).await;
+    let sa = h.superadmin_group_id().await;
     let others = create_group(h, &admin, "Others", &["jobs:read"]).await;
     let admin_id = user_by_email(h, "admin@example.com").await.id.to_string();
     let (sa_s, others_s) = (sa.to_string(), others.to_string());
@@ -381,7 +371,7 @@ async fn superadmin_protections(h: &Harness) {
 
 async fn escalation_refused(h: &Harness) {
     let admin = h.setup_admin().await;
-    let sa = superadmin_group_id(h).await.to_string();
+    let sa = h.superadmin_group_id().await.to_string();
     let plain = create_group(h, &admin, "Plain", &["jobs:read"]).await;
     let carol = create_user(h, &admin, "carol@example.com", plain)
         .await

@@ -232,12 +232,12 @@ impl Harness {
             .unwrap_or_else(|| panic!("setup did not sign in: {} {}", r.status, r.body))
     }
 
-    /// A signed-in user in a new group holding exactly `perms`; returns its cookie.
-    pub async fn user_with(&self, admin: &str, email: &str, perms: &[&str]) -> String {
+    /// A new group holding exactly `perms`, written straight to the database; its id.
+    pub async fn group_with(&self, name: &str, perms: &[&str]) -> i64 {
         use sea_orm::{ActiveModelTrait, Set};
         let now = chrono::Utc::now();
-        let group = entity::group::ActiveModel {
-            name: Set(format!("group of {email}")),
+        entity::group::ActiveModel {
+            name: Set(name.into()),
             description: Set(None),
             permissions: Set(serde_json::json!(perms)),
             protected: Set(false),
@@ -247,8 +247,28 @@ impl Harness {
         }
         .insert(&self.state.db)
         .await
-        .expect("insert group");
-        let gid = group.id.to_string();
+        .expect("insert group")
+        .id
+    }
+
+    /// The built-in SuperAdmin group's id.
+    pub async fn superadmin_group_id(&self) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::group::Entity::find()
+            .filter(entity::group::Column::Protected.eq(true))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .expect("the SuperAdmin group is seeded")
+            .id
+    }
+
+    /// A signed-in user in a new group holding exactly `perms`; returns its cookie.
+    pub async fn user_with(&self, admin: &str, email: &str, perms: &[&str]) -> String {
+        let gid = self
+            .group_with(&format!("group of {email}"), perms)
+            .await
+            .to_string();
         let form = [
             ("email", email),
             ("name", "Someone"),
