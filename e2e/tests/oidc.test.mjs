@@ -1,6 +1,7 @@
 // Single sign-on against a real OpenID Connect provider (node-oidc-provider): the
 // console form, provisioning into the default group, refusals (provisioning off, domain,
-// unverified email), linking an existing user, and turning password sign-in off.
+// unverified email), linking an existing user only when a SuperAdmin allows it and then
+// still through the user's own second factor, and turning password sign-in off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -8,6 +9,7 @@ import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mj
 import { setupAdmin, stopAll, ADMIN } from '../lib/console.mjs';
 import { startOidcProvider, signInAtProvider, CLIENT } from '../lib/oidc.mjs';
 import { assertNoSecrets } from '../lib/secrets.mjs';
+import { Authenticator } from '../lib/totp.mjs';
 
 const SLUGS = ['corp', 'closed', 'narrow'];
 let server;
@@ -49,6 +51,18 @@ async function ssoAttempt(label, login) {
   await signInAtProvider(page, provider, login);
   await page.waitForURL((u) => u.href.startsWith(server.url), { timeout: 15_000 });
   return { context, page, problems };
+}
+
+/// A fresh browser signed in with a password (the admin's by default).
+async function passwordSession(email = ADMIN.email, password = ADMIN.password) {
+  const session = await openPage(browser);
+  await session.page.goto(`${server.url}/login`);
+  await waitForHydration(session.page);
+  await session.page.fill('#login-email', email);
+  await session.page.fill('#login-password', password);
+  await session.page.click('#login-form button[type=submit]');
+  await session.page.waitForURL(`${server.url}/`);
+  return session;
 }
 
 async function errorPage(page, name) {
@@ -100,7 +114,7 @@ test('SSO: console setup, provisioning, refusals and linking', async () => {
   await page.screenshot({ path: `${ARTIFACTS}/sso-console.png`, fullPage: true });
 
   // Two more providers: one that creates no accounts, one limited to corp.example.
-  await call(page, server, 'save_sso_provider', providerForm('closed', 'Closed IdP'));
+  const closed = await call(page, server, 'save_sso_provider', providerForm('closed', 'Closed IdP'));
   await call(page, server, 'save_sso_provider', providerForm('narrow', 'Narrow IdP', {
     email_domains: 'corp.example', allow_provisioning: 'on', default_group_id: String(groupId),
   }));
@@ -156,8 +170,32 @@ test('SSO: console setup, provisioning, refusals and linking', async () => {
   );
   await attempt.context.close();
 
-  // (d) An existing user with the same (verified) email is linked and signed in.
+  // (d) An existing user with the same (verified) email: a provider may not take over an
+  // account by email until a SuperAdmin allows it...
   attempt = await ssoAttempt('Closed IdP', 'linked@example.test');
+  assert.equal(
+    await errorPage(attempt.page, 'link-refused'),
+    'A Bulwark account for linked@example.test exists, but this provider is not trusted to sign in to '
+      + 'existing accounts. Sign in with your password, or ask a SuperAdmin to allow linking by email for this provider.',
+  );
+  await attempt.context.close();
+  let admin = await passwordSession();
+  await call(admin.page, server, 'save_sso_provider', providerForm('closed', 'Closed IdP', {
+    id: String(closed.id), link_by_email: 'on',
+  }));
+  await admin.context.close();
+  // ...and then the account's own second factor is still asked for.
+  const linked = await passwordSession('linked@example.test');
+  const { secret } = await call(linked.page, server, 'totp_begin', {});
+  const app = new Authenticator(secret);
+  await call(linked.page, server, 'totp_confirm', { code: await app.freshCode() });
+  await linked.context.close();
+  attempt = await ssoAttempt('Closed IdP', 'linked@example.test');
+  await attempt.page.waitForURL(`${server.url}/login/verify`);
+  await waitForHydration(attempt.page);
+  await attempt.page.screenshot({ path: `${ARTIFACTS}/sso-second-factor.png` });
+  await attempt.page.fill('#totp-code', await app.freshCode());
+  await attempt.page.click('#totp-verify');
   await attempt.page.waitForURL(`${server.url}/`);
   await waitForHydration(attempt.page);
   await attempt.page.click('#user-menu-button');
@@ -176,17 +214,14 @@ test('SSO: console setup, provisioning, refusals and linking', async () => {
   await attempt.context.close();
 
   // Each outcome is in the audit log, without tokens or the client secret.
-  const admin = await openPage(browser);
-  await admin.page.goto(`${server.url}/login`);
-  await waitForHydration(admin.page);
-  await admin.page.fill('#login-email', ADMIN.email);
-  await admin.page.fill('#login-password', ADMIN.password);
-  await admin.page.click('#login-form button[type=submit]');
-  await admin.page.waitForURL(`${server.url}/`);
-  const audit = await call(admin.page, server, 'list_audit', { 'filter[action]': 'auth.login' });
+  admin = await passwordSession();
+  const audit = await Promise.all(['auth.login', 'auth.sso', 'sso.link'].map((action) =>
+    call(admin.page, server, 'list_audit', { 'filter[action]': action })));
   const text = JSON.stringify(audit);
   for (const expected of [
-    'signed in with SSO corp', 'signed in with SSO closed', 'does not create accounts',
+    'signed in with SSO corp', 'not trusted to sign in to existing accounts',
+    'linked linked@example.test to its closed identity', 'SSO closed accepted; waiting for the second factor',
+    'signed in with oidc:closed + totp', 'does not create accounts',
     'not in the allowed domains', 'has not verified', 'no email claim',
   ]) {
     assert.ok(text.includes(expected), `audit lacks "${expected}": ${text.slice(0, 2000)}`);

@@ -25,6 +25,10 @@ pub struct Model {
     pub allow_provisioning: bool,
     pub default_group_id: Option<i64>,
     pub enabled: bool,
+    /// Sign in to an existing account whose email the provider verified (SuperAdmin only).
+    pub link_by_email: bool,
+    /// The provider's MFA (`amr`) replaces the account's own second factor (SuperAdmin only).
+    pub mfa_by_provider: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

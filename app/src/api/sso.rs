@@ -23,6 +23,10 @@ pub struct SsoProviderRow {
     pub default_group_id: Option<i64>,
     pub default_group: Option<String>,
     pub enabled: bool,
+    /// Signs in to an existing account whose verified email matches (SuperAdmin's choice).
+    pub link_by_email: bool,
+    /// The provider's MFA stands in for the account's second factor (SuperAdmin's choice).
+    pub mfa_by_provider: bool,
     /// The URL to register at the provider.
     pub redirect_uri: String,
 }
@@ -73,6 +77,8 @@ fn row(
         default_group_id: p.default_group_id,
         default_group: group.map(|g| g.name),
         enabled: p.enabled,
+        link_by_email: p.link_by_email,
+        mfa_by_provider: p.mfa_by_provider,
     }
 }
 
@@ -112,7 +118,9 @@ pub async fn sso_group_choices() -> Result<Vec<SsoGroupChoice>, ApiError> {
 }
 
 /// Creates a provider when `id` is empty, else updates it. An empty `client_secret`
-/// keeps the stored one. Checkboxes: any of `on`/`true`/`1` is checked.
+/// keeps the stored one, unless the issuer URL changes. Checkboxes: any of `on`/`true`/`1`
+/// is checked. Only a SuperAdmin may change `link_by_email` and `mfa_by_provider`, or the
+/// issuer URL and client ID of a provider with either set.
 #[server(endpoint = "save_sso_provider")]
 pub async fn save_sso_provider(
     #[server(default)] id: String,
@@ -126,6 +134,8 @@ pub async fn save_sso_provider(
     #[server(default)] allow_provisioning: String,
     #[server(default)] default_group_id: String,
     #[server(default)] enabled: String,
+    #[server(default)] link_by_email: String,
+    #[server(default)] mfa_by_provider: String,
 ) -> Result<SsoProviderRow, ApiError> {
     use crate::permissions::Permission;
     use crate::server::audit::{self, Actor, Entry};
@@ -162,6 +172,8 @@ pub async fn save_sso_provider(
             allow_provisioning: flag(&allow_provisioning),
             default_group_id,
             enabled: flag(&enabled),
+            link_by_email: flag(&link_by_email),
+            mfa_by_provider: flag(&mfa_by_provider),
         })?;
         let secret_changed = valid.client_secret.is_some();
         let now = chrono::Utc::now();
@@ -183,7 +195,8 @@ pub async fn save_sso_provider(
         };
         let domains = sso_providers::domains(&saved);
         let summary = format!(
-            "{verb} SSO provider {} (\"{}\", issuer {}, client {}, scopes \"{}\", domains {}, provisioning {}{}, {}){}",
+            "{verb} SSO provider {} (\"{}\", issuer {}, client {}, scopes \"{}\", domains {}, provisioning {}{}, \
+             linking by email {}, provider MFA {}, {}){}",
             saved.slug,
             saved.button_label,
             saved.issuer_url,
@@ -192,6 +205,8 @@ pub async fn save_sso_provider(
             if domains.is_empty() { "any".to_string() } else { domains.join(", ") },
             if saved.allow_provisioning { "on" } else { "off" },
             group.as_ref().map(|g| format!(" into {}", g.name)).unwrap_or_default(),
+            if saved.link_by_email { "on" } else { "off" },
+            if saved.mfa_by_provider { "trusted" } else { "not trusted" },
             if saved.enabled { "enabled" } else { "disabled" },
             if secret_changed && action == "sso.update" { "; client secret replaced" } else { "" },
         );

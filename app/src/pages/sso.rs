@@ -68,10 +68,11 @@ pub fn SsoPage() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || {
                 let groups = groups.get().and_then(|r| r.ok()).unwrap_or_default();
+                let superadmin = me.get().and_then(|r| r.ok()).is_some_and(|m| m.superadmin);
                 match editing.get() {
                     Editing::Closed => ().into_any(),
-                    Editing::New => view! { <ProviderForm existing=None groups save editing/> }.into_any(),
-                    Editing::Existing(row) => view! { <ProviderForm existing=Some(*row) groups save editing/> }.into_any(),
+                    Editing::New => view! { <ProviderForm existing=None groups save editing superadmin/> }.into_any(),
+                    Editing::Existing(row) => view! { <ProviderForm existing=Some(*row) groups save editing superadmin/> }.into_any(),
                 }
             }}
         </Transition>
@@ -181,6 +182,8 @@ fn ProviderForm(
     groups: Vec<SsoGroupChoice>,
     save: ServerAction<SaveSsoProvider>,
     editing: RwSignal<Editing>,
+    /// Only a SuperAdmin may change the trust flags; others see them and send them back.
+    superadmin: bool,
 ) -> impl IntoView {
     let e = existing.clone();
     let issuer = RwSignal::new(e.as_ref().map(|p| p.issuer_url.clone()).unwrap_or_default());
@@ -206,6 +209,8 @@ fn ProviderForm(
     let provisioning = e.as_ref().is_some_and(|p| p.allow_provisioning);
     let enabled = e.as_ref().is_none_or(|p| p.enabled);
     let group_id = e.as_ref().and_then(|p| p.default_group_id);
+    let link_by_email = e.as_ref().is_some_and(|p| p.link_by_email);
+    let mfa_by_provider = e.as_ref().is_some_and(|p| p.mfa_by_provider);
     let redirect = e.as_ref().map(|p| p.redirect_uri.clone());
     let test_result = move || {
         test.value().get().map(|r| match r {
@@ -280,6 +285,25 @@ fn ProviderForm(
                     <input id="sso-enabled" type="checkbox" name="enabled" value="on" checked=enabled/>
                     "Enabled (shown on the sign-in page)"
                 </label>
+                <fieldset class="sso-trust" id="sso-trust">
+                    <legend>"Trust " <span class="muted">"(SuperAdmin only)"</span></legend>
+                    <TrustFlag
+                        id="sso-link-by-email"
+                        name="link_by_email"
+                        checked=link_by_email
+                        editable=superadmin
+                        label="Sign in to an existing account whose email this provider has verified \
+                               (whoever controls the provider can then sign in as any user with an email it vouches for)"
+                    />
+                    <TrustFlag
+                        id="sso-mfa-by-provider"
+                        name="mfa_by_provider"
+                        checked=mfa_by_provider
+                        editable=superadmin
+                        label="The provider enforces MFA: skip Bulwark's second factor when its ID token says \
+                               one was used (amr mfa, otp, hwk, swk or sc)"
+                    />
+                </fieldset>
                 <ErrorNote message=action_error(save)/>
                 <div class="form-actions">
                     <button type="submit" class="button primary" id="sso-save" disabled=move || save.pending().get()>"Save provider"</button>
@@ -289,4 +313,30 @@ fn ProviderForm(
         </div>
     }
     .into_any()
+}
+
+/// A trust checkbox; for anyone but a SuperAdmin it is shown disabled and its stored
+/// value travels in a hidden field, so saving other fields leaves it as it is.
+#[component]
+fn TrustFlag(
+    id: &'static str,
+    name: &'static str,
+    checked: bool,
+    editable: bool,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            {if editable {
+                view! { <input id=id type="checkbox" name=name value="on" checked=checked/> }.into_any()
+            } else {
+                view! {
+                    <input id=id type="checkbox" checked=checked disabled/>
+                    <input type="hidden" name=name value=if checked { "on" } else { "" }/>
+                }
+                .into_any()
+            }}
+            {label}
+        </label>
+    }
 }

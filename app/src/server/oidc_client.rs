@@ -114,6 +114,8 @@ pub struct Identity {
     pub email: Option<String>,
     pub email_verified: bool,
     pub name: Option<String>,
+    /// How the provider authenticated the user (the ID token's `amr`, RFC 8176).
+    pub amr: Vec<String>,
 }
 
 pub struct Exchange<'a> {
@@ -173,6 +175,10 @@ pub async fn exchange(meta: CoreProviderMetadata, x: Exchange<'_>) -> Result<Ide
             .name()
             .and_then(|n| n.get(None))
             .map(|n| n.as_str().to_string()),
+        amr: claims
+            .auth_method_refs()
+            .map(|refs| refs.iter().map(|m| m.as_str().to_string()).collect())
+            .unwrap_or_default(),
     };
     if identity.email.is_none()
         && let Ok(request) = client.user_info(token.access_token().clone(), Some(claims.subject().clone()))

@@ -19,6 +19,8 @@ pub struct Facts<'a> {
     /// Allowed email domains; empty allows any.
     pub domains: &'a [String],
     pub allow_provisioning: bool,
+    /// A SuperAdmin trusts this provider to vouch for existing accounts' emails.
+    pub link_by_email: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +37,23 @@ pub enum Decision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     NoEmail,
-    EmailNotVerified { email: String },
-    DomainNotAllowed { email: String, domains: Vec<String> },
-    ProvisioningOff { email: String },
-    Disabled { email: String },
+    EmailNotVerified {
+        email: String,
+    },
+    DomainNotAllowed {
+        email: String,
+        domains: Vec<String>,
+    },
+    ProvisioningOff {
+        email: String,
+    },
+    Disabled {
+        email: String,
+    },
+    /// An account with this email exists, and the provider may not link to it.
+    LinkNotAllowed {
+        email: String,
+    },
 }
 
 pub fn decide(facts: &Facts<'_>) -> Decision {
@@ -73,12 +88,25 @@ pub fn decide(facts: &Facts<'_>) -> Decision {
         Some(user) if user.disabled => refuse(Refusal::Disabled {
             email: email.to_string(),
         }),
-        Some(user) => Decision::Link(user.id),
+        Some(user) if facts.link_by_email => Decision::Link(user.id),
+        Some(_) => refuse(Refusal::LinkNotAllowed {
+            email: email.to_string(),
+        }),
         None if facts.allow_provisioning => Decision::Provision,
         None => refuse(Refusal::ProvisioningOff {
             email: email.to_string(),
         }),
     }
+}
+
+/// Methods in an ID token's `amr` (RFC 8176) that show a second factor was used.
+const MFA_METHODS: &[&str] = &["mfa", "otp", "hwk", "swk", "sc"];
+
+/// Whether an SSO sign-in must still pass the account's own second factor: always when
+/// the account has one, unless a SuperAdmin marked the provider as enforcing MFA and
+/// this ID token says it did.
+pub fn second_factor_owed(account_has_factor: bool, mfa_by_provider: bool, amr: &[String]) -> bool {
+    account_has_factor && !(mfa_by_provider && amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())))
 }
 
 /// The email's domain equals one of `domains` (case-insensitive, whole domain only:
@@ -132,13 +160,14 @@ mod tests {
         disabled: true,
     };
 
-    /// linked, by_email, email, email_verified, domains, allow_provisioning, expected
+    /// linked, by_email, email, email_verified, domains, allow_provisioning, link_by_email, expected
     type Case<'a> = (
         Option<Account>,
         Option<Account>,
         Option<&'a str>,
         bool,
         &'a Vec<String>,
+        bool,
         bool,
         Decision,
     );
@@ -154,33 +183,40 @@ mod tests {
         #[rustfmt::skip]
         let cases: Vec<Case<'_>> = vec![
             // linked subject signs in, whatever the email says
-            (Some(ALICE), None, Some("a@x.test"), false, &none, false, Decision::SignIn(7)),
-            (Some(ALICE), None, None, false, &none, false, Decision::SignIn(7)),
-            (Some(ALICE), None, Some("a@corp.example"), true, &corp, false, Decision::SignIn(7)),
-            (Some(ALICE), None, Some("a@x.test"), true, &corp,  false,
+            (Some(ALICE), None, Some("a@x.test"), false, &none, false, true, Decision::SignIn(7)),
+            (Some(ALICE), None, None, false, &none, false, true, Decision::SignIn(7)),
+            (Some(ALICE), None, Some("a@corp.example"), true, &corp, false, true, Decision::SignIn(7)),
+            (Some(ALICE), None, Some("a@x.test"), true, &corp, false, true,
                 Decision::Refuse(Refusal::DomainNotAllowed { email: "a@x.test".into(), domains: corp.clone() })),
-            (Some(ALICE), None, None, true, &corp, false, Decision::Refuse(Refusal::NoEmail)),
-            (Some(GONE), None, Some("a@x.test"), true, &none, true,
+            (Some(ALICE), None, None, true, &corp, false, true, Decision::Refuse(Refusal::NoEmail)),
+            (Some(GONE), None, Some("a@x.test"), true, &none, true, true,
                 Decision::Refuse(Refusal::Disabled { email: "a@x.test".into() })),
             // no link: a verified email links to the existing user
-            (None, Some(ALICE), Some("a@x.test"), true, &none, false, Decision::Link(7)),
-            (None, Some(ALICE), Some("a@corp.example"), true, &corp, false, Decision::Link(7)),
-            (None, Some(ALICE), Some("a@x.test"), false, &none, true,
+            (None, Some(ALICE), Some("a@x.test"), true, &none, false, true, Decision::Link(7)),
+            (None, Some(ALICE), Some("a@corp.example"), true, &corp, false, true, Decision::Link(7)),
+            (None, Some(ALICE), Some("a@x.test"), false, &none, true, true,
                 Decision::Refuse(Refusal::EmailNotVerified { email: "a@x.test".into() })),
-            (None, Some(GONE), Some("a@x.test"), true, &none, true,
+            (None, Some(GONE), Some("a@x.test"), true, &none, true, true,
                 Decision::Refuse(Refusal::Disabled { email: "a@x.test".into() })),
+            // linking by email needs the provider's flag
+            (None, Some(ALICE), Some("a@x.test"), true, &none, true, false,
+                Decision::Refuse(Refusal::LinkNotAllowed { email: "a@x.test".into() })),
+            (Some(ALICE), None, Some("a@x.test"), true, &none, false, false, Decision::SignIn(7)),
+            (None, None, Some("n@x.test"), true, &none, true, false, Decision::Provision),
             // nobody: provision only when allowed
-            (None, None, Some("n@x.test"), true, &none, true, Decision::Provision),
-            (None, None, Some("n@x.test"), true, &none, false,
+            (None, None, Some("n@x.test"), true, &none, true, true, Decision::Provision),
+            (None, None, Some("n@x.test"), true, &none, false, true,
                 Decision::Refuse(Refusal::ProvisioningOff { email: "n@x.test".into() })),
-            (None, None, Some("n@x.test"), false, &none, true,
+            (None, None, Some("n@x.test"), false, &none, true, true,
                 Decision::Refuse(Refusal::EmailNotVerified { email: "n@x.test".into() })),
-            (None, None, None, true, &none, true, Decision::Refuse(Refusal::NoEmail)),
-            (None, None, Some("n@evil-corp.example"), true, &corp, true,
+            (None, None, None, true, &none, true, true, Decision::Refuse(Refusal::NoEmail)),
+            (None, None, Some("n@evil-corp.example"), true, &corp, true, true,
                 Decision::Refuse(Refusal::DomainNotAllowed { email: "n@evil-corp.example".into(), domains: corp.clone() })),
         ];
-        for (i, (linked, by_email, email, email_verified, domains, allow_provisioning, expected)) in
-            cases.into_iter().enumerate()
+        for (
+            i,
+            (linked, by_email, email, email_verified, domains, allow_provisioning, link_by_email, expected),
+        ) in cases.into_iter().enumerate()
         {
             let facts = Facts {
                 linked,
@@ -189,8 +225,30 @@ mod tests {
                 email_verified,
                 domains,
                 allow_provisioning,
+                link_by_email,
             };
             assert_eq!(decide(&facts), expected, "case {i}");
+        }
+    }
+
+    #[test]
+    fn provider_mfa_stands_in_only_when_trusted_and_asserted() {
+        let amr = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        #[rustfmt::skip]
+        let cases = [
+            // has factor, provider trusted, amr, owed
+            (false, false, amr(&[]), false),
+            (false, true, amr(&["pwd"]), false),
+            (true, false, amr(&[]), true),
+            (true, false, amr(&["pwd", "mfa"]), true),
+            (true, true, amr(&[]), true),
+            (true, true, amr(&["pwd"]), true),
+            (true, true, amr(&["pwd", "mfa"]), false),
+            (true, true, amr(&["hwk"]), false),
+            (true, true, amr(&["otp", "pwd"]), false),
+        ];
+        for (i, (has, trusted, amr, owed)) in cases.into_iter().enumerate() {
+            assert_eq!(second_factor_owed(has, trusted, &amr), owed, "case {i}");
         }
     }
 

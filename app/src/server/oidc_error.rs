@@ -43,6 +43,7 @@ impl FlowError {
             FlowError::Refused(Refusal::DomainNotAllowed { .. }) => "Email domain not allowed",
             FlowError::Refused(Refusal::ProvisioningOff { .. }) => "No Bulwark account",
             FlowError::Refused(Refusal::Disabled { .. }) => "Account disabled",
+            FlowError::Refused(Refusal::LinkNotAllowed { .. }) => "Account not linked to this provider",
             FlowError::Misconfigured(_) => "Single sign-on is misconfigured",
             FlowError::Internal(_) => "Sign-in failed",
         }
@@ -81,7 +82,8 @@ impl FlowError {
                 Refusal::EmailNotVerified { email }
                 | Refusal::DomainNotAllowed { email, .. }
                 | Refusal::ProvisioningOff { email }
-                | Refusal::Disabled { email },
+                | Refusal::Disabled { email }
+                | Refusal::LinkNotAllowed { email },
             ) => Some(email),
             _ => None,
         }
@@ -107,6 +109,10 @@ fn refusal_message(r: &Refusal) -> String {
         Refusal::Disabled { email } => {
             format!("The Bulwark account {email} is disabled; ask an administrator.")
         }
+        Refusal::LinkNotAllowed { email } => format!(
+            "A Bulwark account for {email} exists, but this provider is not trusted to sign in to existing \
+             accounts. Sign in with your password, or ask a SuperAdmin to allow linking by email for this provider."
+        ),
     }
 }
 

@@ -125,8 +125,8 @@ async fn callback(
     let secure = state.config.secure_cookies();
     let binding = oidc_pending::binding_from_headers(&parts.headers);
     match finish(&state, &slug, query, binding.as_deref(), &client).await {
-        Ok(token) => see_other(
-            "/",
+        Ok(SignedIn { token, next }) => see_other(
+            next,
             &[
                 session::set_cookie(&token, secure),
                 oidc_pending::clear_cookie(secure),
@@ -176,14 +176,20 @@ fn internal(e: impl std::fmt::Display) -> FlowError {
     FlowError::Internal(e.to_string())
 }
 
-/// Everything between the provider's redirect and a new session's token.
+/// A new session's token, and where the browser goes next.
+struct SignedIn {
+    token: String,
+    next: &'static str,
+}
+
+/// Everything between the provider's redirect and a new session.
 async fn finish(
     state: &AppState,
     slug: &str,
     query: CallbackQuery,
     binding: Option<&str>,
     client: &ClientInfo,
-) -> Result<String, FlowError> {
+) -> Result<SignedIn, FlowError> {
     let provider = enabled_provider(state, slug).await?;
     let taken = match &query.state {
         Some(s) => STORE
@@ -241,6 +247,13 @@ async fn finish(
     )
     .await?;
     let user = resolve_user(state, &provider, &identity, client).await?;
+    let has_factor = super::mfa::factors(&state.db, user.id)
+        .await
+        .map_err(internal)?
+        .any();
+    if oidc_decide::second_factor_owed(has_factor, provider.mfa_by_provider, &identity.amr) {
+        return start_pending(state, &provider, &user, client).await;
+    }
     sign_in(state, &provider, &user, client).await
 }
 
@@ -277,6 +290,7 @@ async fn resolve_user(
         email_verified: identity.email_verified,
         domains: &domains,
         allow_provisioning: provider.allow_provisioning,
+        link_by_email: provider.link_by_email,
     });
     let now = Utc::now();
     match decision {
@@ -284,11 +298,11 @@ async fn resolve_user(
         Decision::Link(_) => {
             let user = by_email.ok_or_else(|| internal("user vanished"))?;
             link(db, provider.id, &identity.subject, user.id, now).await?;
-            audit_user_event(
+            audit_success(
                 state,
                 client,
                 &user,
-                "sso.link",
+                ("sso.link", true),
                 format!("linked {} to its {} identity", user.email, provider.slug),
             )
             .await?;
@@ -297,11 +311,11 @@ async fn resolve_user(
         Decision::Provision => {
             let email = email.ok_or_else(|| internal("email vanished"))?;
             let user = provision(state, provider, identity, &email).await?;
-            audit_user_event(
+            audit_success(
                 state,
                 client,
                 &user,
-                "user.create",
+                ("user.create", true),
                 format!(
                     "created {} on first sign-in with SSO {}",
                     user.email, provider.slug
@@ -376,30 +390,39 @@ async fn provision(
     Ok(created)
 }
 
-async fn audit_user_event(
+/// The provider vouched for `user`, who also has a second factor the provider is not
+/// trusted to stand in for: a pending session that grants nothing until /login/verify.
+async fn start_pending(
     state: &AppState,
-    client: &ClientInfo,
+    provider: &sso_provider::Model,
     user: &user::Model,
-    action: &str,
-    summary: String,
-) -> Result<(), FlowError> {
-    audit::record(
+    client: &ClientInfo,
+) -> Result<SignedIn, FlowError> {
+    let token = session::create(
         &state.db,
-        Actor::UserRow {
-            id: user.id,
-            email: &user.email,
+        session::NewSession {
+            user_id: user.id,
+            ip: client.ip.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+            auth_method: &format!("oidc:{}", provider.slug),
+            mfa_pending: true,
         },
-        client,
-        Entry {
-            action,
-            resource_type: "user",
-            resource_id: Some(user.id.to_string()),
-            summary,
-            success: true,
-        },
+        Utc::now(),
     )
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    audit_success(
+        state,
+        client,
+        user,
+        ("auth.sso", false),
+        format!("SSO {} accepted; waiting for the second factor", provider.slug),
+    )
+    .await?;
+    Ok(SignedIn {
+        token,
+        next: "/login/verify",
+    })
 }
 
 /// A full session for `user` (SSO counts as the whole sign-in) and its audit entry.
@@ -408,7 +431,7 @@ async fn sign_in(
     provider: &sso_provider::Model,
     user: &user::Model,
     client: &ClientInfo,
-) -> Result<String, FlowError> {
+) -> Result<SignedIn, FlowError> {
     let now = Utc::now();
     let method = format!("oidc:{}", provider.slug);
     let token = session::create(
@@ -428,6 +451,29 @@ async fn sign_in(
     active.last_login_at = Set(Some(now));
     active.update(&state.db).await.map_err(internal)?;
     crate::server::notify::account_events::signed_in(state, user, client, &method).await;
+    audit_success(
+        state,
+        client,
+        user,
+        ("auth.login", false),
+        format!("signed in with SSO {}", provider.slug),
+    )
+    .await?;
+    Ok(SignedIn { token, next: "/" })
+}
+
+/// A successful step, audited as `user` about their account (`on_user`) or session.
+async fn audit_success(
+    state: &AppState,
+    client: &ClientInfo,
+    user: &user::Model,
+    (action, on_user): (&str, bool),
+    summary: String,
+) -> Result<(), FlowError> {
+    let (resource_type, resource_id) = match on_user {
+        true => ("user", Some(user.id.to_string())),
+        false => ("session", None),
+    };
     audit::record(
         &state.db,
         Actor::UserRow {
@@ -436,14 +482,13 @@ async fn sign_in(
         },
         client,
         Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("signed in with SSO {}", provider.slug),
+            action,
+            resource_type,
+            resource_id,
+            summary,
             success: true,
         },
     )
     .await
-    .map_err(internal)?;
-    Ok(token)
+    .map_err(internal)
 }

@@ -30,6 +30,8 @@ pub struct ProviderForm {
     pub allow_provisioning: bool,
     pub default_group_id: Option<i64>,
     pub enabled: bool,
+    pub link_by_email: bool,
+    pub mfa_by_provider: bool,
 }
 
 /// A form that passed validation.
@@ -45,6 +47,8 @@ pub struct Valid {
     pub allow_provisioning: bool,
     pub default_group_id: Option<i64>,
     pub enabled: bool,
+    pub link_by_email: bool,
+    pub mfa_by_provider: bool,
 }
 
 pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
@@ -107,7 +111,52 @@ pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
         allow_provisioning: form.allow_provisioning,
         default_group_id: form.default_group_id,
         enabled: form.enabled,
+        link_by_email: form.link_by_email,
+        mfa_by_provider: form.mfa_by_provider,
     })
+}
+
+const TRUST_FLAGS_SUPERADMIN_ONLY: &str = "SuperAdmin: only a SuperAdmin may let a provider link existing \
+     accounts by email or stand in for their second factor";
+const TRUSTED_PROVIDER_SUPERADMIN_ONLY: &str = "SuperAdmin: this provider may link existing accounts by email or \
+     stand in for their second factor, so only a SuperAdmin may change its issuer URL or client ID";
+
+fn superadmin_only(why: &str) -> ServerError {
+    ApiError::Forbidden {
+        permission: why.to_string(),
+    }
+    .into()
+}
+
+/// The two trust flags, and where a trusted provider's tokens come from, are a
+/// SuperAdmin's decision: whoever controls a linking provider can sign in as any user.
+fn check_trust(me: &AuthUser, v: &Valid, before: Option<&sso_provider::Model>) -> Result<()> {
+    if me.superadmin {
+        return Ok(());
+    }
+    let (was_link, was_mfa) = before.map_or((false, false), |b| (b.link_by_email, b.mfa_by_provider));
+    if v.link_by_email != was_link || v.mfa_by_provider != was_mfa {
+        return Err(superadmin_only(TRUST_FLAGS_SUPERADMIN_ONLY));
+    }
+    if let Some(b) = before
+        && (b.link_by_email || b.mfa_by_provider)
+        && (b.issuer_url != v.issuer_url || b.client_id != v.client_id)
+    {
+        return Err(superadmin_only(TRUSTED_PROVIDER_SUPERADMIN_ONLY));
+    }
+    Ok(())
+}
+
+/// The client secret goes to whatever token endpoint the issuer names: a new issuer
+/// gets it only when the editor types it again (finding 5).
+fn check_secret_follows(v: &Valid, before: &sso_provider::Model) -> Result<()> {
+    if v.client_secret.is_none() && v.issuer_url != before.issuer_url {
+        return Err(ApiError::invalid(
+            "The issuer URL changed: enter the client secret again (the stored one is only sent to the issuer it was entered for).",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The default group exists, and when this save starts placing new users in it (a new
@@ -155,6 +204,7 @@ pub async fn create(
     v: Valid,
     now: DateTime<Utc>,
 ) -> Result<sso_provider::Model> {
+    check_trust(me, &v, None)?;
     check_group(db, me, &v, None).await?;
     let Some(secret) = &v.client_secret else {
         return Err(ApiError::invalid("Enter the client secret issued by the provider.").into());
@@ -175,6 +225,8 @@ pub async fn create(
         allow_provisioning: Set(v.allow_provisioning),
         default_group_id: Set(v.default_group_id),
         enabled: Set(v.enabled),
+        link_by_email: Set(v.link_by_email),
+        mfa_by_provider: Set(v.mfa_by_provider),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -193,6 +245,8 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<sso_provider::Model> {
     let existing = find(db, id).await?;
+    check_trust(me, &v, Some(&existing))?;
+    check_secret_follows(&v, &existing)?;
     check_group(db, me, &v, Some(&existing)).await?;
     if let Some(other) = find_by_slug(db, &v.slug).await?
         && other.id != id
@@ -214,6 +268,8 @@ pub async fn update(
     active.allow_provisioning = Set(v.allow_provisioning);
     active.default_group_id = Set(v.default_group_id);
     active.enabled = Set(v.enabled);
+    active.link_by_email = Set(v.link_by_email);
+    active.mfa_by_provider = Set(v.mfa_by_provider);
     active.updated_at = Set(now);
     active.update(db).await.map_err(|e| duplicate_or(e, &v.slug))
 }
@@ -299,6 +355,8 @@ mod tests {
             allow_provisioning: false,
             default_group_id: None,
             enabled: true,
+            link_by_email: false,
+            mfa_by_provider: false,
         }
     }
 
