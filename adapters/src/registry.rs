@@ -212,6 +212,34 @@ mod tests {
                 if f.name.contains("password") || f.name.contains("secret") {
                     assert!(f.secret, "{}.{} looks secret but is not marked so", a.id, f.name);
                 }
+                if [
+                    "host",
+                    "port",
+                    "url",
+                    "server_url",
+                    "api_url",
+                    "endpoint",
+                    "webhook_url",
+                ]
+                .contains(&f.name)
+                    || f.name.ends_with("_tool")
+                    || f.name == "tool_dir"
+                {
+                    assert!(
+                        f.endpoint,
+                        "{}.{} decides where secrets go but is not an endpoint",
+                        a.id, f.name
+                    );
+                }
+            }
+            // An edit keeps stored secrets only while their endpoint stays: an adapter
+            // with secrets but no endpoint would let them follow any change.
+            if schema.iter().any(|f| f.secret) {
+                assert!(
+                    schema.iter().any(|f| f.endpoint),
+                    "{} has secrets but no endpoint field",
+                    a.id
+                );
             }
         }
     }

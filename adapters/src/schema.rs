@@ -30,6 +30,10 @@ pub struct ConfigField {
     pub help: Option<&'static str>,
     /// The allowed values of a `Select`.
     pub options: Vec<&'static str>,
+    /// Decides where (or how openly) the secrets are sent: a host, URL or the tool that
+    /// receives the password. Changing it needs the secrets entered again.
+    #[serde(default)]
+    pub endpoint: bool,
 }
 
 impl ConfigField {
@@ -43,6 +47,7 @@ impl ConfigField {
             default: None,
             help: None,
             options: Vec::new(),
+            endpoint: false,
         }
     }
 
@@ -53,6 +58,11 @@ impl ConfigField {
 
     pub fn secret(mut self) -> Self {
         self.secret = true;
+        self
+    }
+
+    pub fn endpoint(mut self) -> Self {
+        self.endpoint = true;
         self
     }
 

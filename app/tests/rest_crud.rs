@@ -22,6 +22,10 @@ on_both_backends!(sources_round_trip_through_the_rest_api, sources);
 on_both_backends!(destinations_round_trip_through_the_rest_api, destinations);
 on_both_backends!(jobs_round_trip_through_the_rest_api, jobs);
 on_both_backends!(profiles_round_trip_through_the_rest_api, profiles);
+on_both_backends!(
+    stored_secrets_only_go_where_they_were_entered_for,
+    secrets_follow_endpoint
+);
 
 async fn key(h: &Harness, name: &str, perms: &[&str]) -> String {
     api_keys::create(
@@ -1118,4 +1122,173 @@ async fn profiles(h: &Harness) {
     ] {
         assert!(doc["paths"][path][method].is_object(), "{path} {method}");
     }
+}
+
+/// A TCP server on loopback that answers every request with an empty 200 and keeps
+/// everything it was sent.
+async fn catcher() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let sink = sink.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let read = tokio::time::timeout(std::time::Duration::from_secs(2), conn.read(&mut buf)).await;
+                if let Ok(Ok(n)) = read {
+                    sink.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// Finding 5 of docs/SECURITY.md: someone who may edit an adapter but not read its
+/// secrets cannot point it at their own server and have the stored secret sent there,
+/// through the console's test or save, or the REST API's edit.
+async fn secrets_follow_endpoint(h: &Harness) {
+    const TOKEN: &str = "gotify-App-Token-93c1d";
+    const PASSWORD: &str = "pg-Password-5e2b71";
+    let admin = h.setup_admin().await;
+    let editor = h
+        .user_with(
+            &admin,
+            "editor@example.com",
+            &[
+                "sources:read",
+                "sources:write",
+                "notifications:read",
+                "notifications:write",
+            ],
+        )
+        .await;
+    let r = h
+        .call(
+            "create_adapter",
+            &[
+                ("kind", "notification"),
+                ("adapter_id", "gotify"),
+                ("name", "ops-phone"),
+                ("config[server_url]", "http://127.0.0.1:9"),
+                ("config[app_token]", TOKEN),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let channel = r.json().as_i64().unwrap().to_string();
+    let (port, seen) = catcher().await;
+    let theirs = format!("http://127.0.0.1:{port}");
+    let moved = |token: &'static str| {
+        vec![
+            ("kind", "notification"),
+            ("adapter_id", "gotify"),
+            ("id", channel.as_str()),
+            ("name", "ops-phone"),
+            ("config[server_url]", theirs.as_str()),
+            ("config[app_token]", token),
+        ]
+    };
+
+    // Console: "Send test" and save with the new server and the token left blank.
+    for endpoint in ["test_adapter_form", "update_adapter"] {
+        let r = h.call(endpoint, &moved(""), Some(&editor)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{endpoint}: {}", r.body);
+        assert!(
+            r.body
+                .contains("Server URL changed: enter Application token again"),
+            "{endpoint}: {}",
+            r.body
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let caught = String::from_utf8_lossy(&seen.lock().unwrap()).to_string();
+    assert!(
+        !caught.contains(TOKEN),
+        "the stored token reached the new server: {caught}"
+    );
+    assert_eq!(
+        stored_config(h, channel.parse().unwrap()).await["server_url"],
+        "http://127.0.0.1:9"
+    );
+    // Typed again, the change is the editor's own: the new server gets the new token.
+    let r = h
+        .call("update_adapter", &moved("their-own-token"), Some(&editor))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stored = stored_config(h, channel.parse().unwrap()).await;
+    assert_eq!(
+        (stored["server_url"].as_str(), stored["app_token"].as_str()),
+        (Some(theirs.as_str()), Some("their-own-token"))
+    );
+    // An edit that leaves the server alone keeps the token.
+    let mut relabel = moved("");
+    relabel.push(("config[priority]", "8"));
+    let r = h.call("update_adapter", &relabel, Some(&editor)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        stored_config(h, channel.parse().unwrap()).await["app_token"],
+        "their-own-token"
+    );
+
+    // REST: a source's host and port are where its password goes.
+    let rest = key(h, "src-editor", &["sources:read", "sources:write"]).await;
+    let created = expect(
+        &call(
+            h,
+            "POST",
+            "/api/v1/sources",
+            &rest,
+            Some(json!({"adapter_id": "postgres", "name": "main-db", "config": {
+                "host": "127.0.0.1", "port": 1, "username": "backup", "password": PASSWORD}})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let id = created["id"].as_i64().unwrap();
+    for config in [
+        json!({"host": "db.attacker.example", "port": 1, "username": "backup"}),
+        json!({"host": "127.0.0.1", "port": port, "username": "backup"}),
+        json!({"host": "127.0.0.1", "port": 1, "username": "backup", "tool_dir": "/tmp"}),
+    ] {
+        let m = expect_error(
+            &call(
+                h,
+                "PUT",
+                &format!("/api/v1/sources/{id}"),
+                &rest,
+                Some(json!({"config": config})),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "invalid",
+        );
+        assert!(m.contains("changed: enter Password again"), "{config}: {m}");
+    }
+    let stored = stored_config(h, id).await;
+    assert_eq!(
+        (stored["host"].as_str(), stored["port"].as_i64()),
+        (Some("127.0.0.1"), Some(1))
+    );
+    assert_eq!(stored["password"], PASSWORD);
+    // The same endpoint with another user name keeps the password.
+    expect(
+        &call(
+            h,
+            "PUT",
+            &format!("/api/v1/sources/{id}"),
+            &rest,
+            Some(json!({"config": {"host": "127.0.0.1", "port": 1, "username": "backup2"}})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(stored_config(h, id).await["password"], PASSWORD);
 }

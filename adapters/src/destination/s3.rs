@@ -128,7 +128,7 @@ pub struct S3Destination {
 impl S3Destination {
     pub fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("endpoint", "Endpoint URL", FieldType::Url)
+            ConfigField::new("endpoint", "Endpoint URL", FieldType::Url).endpoint()
                 .help("Leave empty for Amazon S3; e.g. https://minio.example.com:9000 for S3-compatible stores"),
             ConfigField::new("region", "Region", FieldType::Text).default(DEFAULT_REGION),
             ConfigField::new("bucket", "Bucket", FieldType::Text).required(),

@@ -39,6 +39,7 @@ impl DiscordNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("webhook_url", "Webhook URL", FieldType::Password)
+                .endpoint()
                 .required()
                 .help("The webhook's URL, https://discord.com/api/webhooks/…"),
             ConfigField::new("username", "Username", FieldType::Text)

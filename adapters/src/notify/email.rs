@@ -47,8 +47,12 @@ pub struct EmailNotifier {
 impl EmailNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("host", "SMTP host", FieldType::Text).required(),
-            ConfigField::new("port", "Port", FieldType::Number).default(587),
+            ConfigField::new("host", "SMTP host", FieldType::Text)
+                .endpoint()
+                .required(),
+            ConfigField::new("port", "Port", FieldType::Number)
+                .endpoint()
+                .default(587),
             ConfigField::new("security", "Security", FieldType::Select)
                 .options(&["starttls", "tls", "none"])
                 .default("starttls")

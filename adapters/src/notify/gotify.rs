@@ -27,6 +27,7 @@ impl GotifyNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("server_url", "Server URL", FieldType::Url)
+                .endpoint()
                 .required()
                 .help("The Gotify server, e.g. https://gotify.example.com"),
             ConfigField::new("app_token", "Application token", FieldType::Password)

@@ -36,6 +36,7 @@ impl NtfyNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("server_url", "Server URL", FieldType::Url)
+                .endpoint()
                 .default(DEFAULT_SERVER)
                 .help("https://ntfy.sh or your own ntfy server."),
             ConfigField::new("topic", "Topic", FieldType::Text)

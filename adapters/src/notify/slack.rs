@@ -25,6 +25,7 @@ impl SlackNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("webhook_url", "Webhook URL", FieldType::Password)
+                .endpoint()
                 .required()
                 .help("The incoming webhook's URL, https://hooks.slack.com/services/…"),
         ]

@@ -25,7 +25,7 @@ const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
 impl TeamsNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("webhook_url", "Webhook URL", FieldType::Password)
+            ConfigField::new("webhook_url", "Webhook URL", FieldType::Password).endpoint()
                 .required()
                 .help("The HTTP POST URL of the workflow \"Post to a channel when a webhook request is received\"."),
         ]

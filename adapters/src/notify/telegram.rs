@@ -41,6 +41,7 @@ impl TelegramNotifier {
             ConfigField::new("topic_id", "Topic ID", FieldType::Number)
                 .help("The forum topic to post in (message_thread_id); empty for the main chat."),
             ConfigField::new("api_url", "Bot API URL", FieldType::Url)
+                .endpoint()
                 .default(DEFAULT_API_URL)
                 .help("Only for a self-hosted Bot API server."),
         ]

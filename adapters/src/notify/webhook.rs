@@ -39,6 +39,7 @@ impl WebhookNotifier {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("url", "URL", FieldType::Password)
+                .endpoint()
                 .required()
                 .help("Where to send; kept secret, since it may hold a token."),
             ConfigField::new("method", "Method", FieldType::Select)

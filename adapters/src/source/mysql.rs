@@ -26,13 +26,19 @@ pub struct MysqlSource {
 impl MysqlSource {
     pub fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("host", "Host", FieldType::Text).required(),
-            ConfigField::new("port", "Port", FieldType::Number).default(3306),
+            ConfigField::new("host", "Host", FieldType::Text)
+                .endpoint()
+                .required(),
+            ConfigField::new("port", "Port", FieldType::Number)
+                .endpoint()
+                .default(3306),
             ConfigField::new("username", "Username", FieldType::Text).required(),
             ConfigField::new("password", "Password", FieldType::Password),
             ConfigField::new("dump_tool", "Dump tool", FieldType::Text)
+                .endpoint()
                 .help("Name or path of the dump tool; empty = mariadb-dump, else mysqldump"),
             ConfigField::new("client_tool", "Client tool", FieldType::Text)
+                .endpoint()
                 .help("Name or path of the client used to restore; empty = mariadb, else mysql"),
         ]
     }

@@ -40,8 +40,8 @@ pub struct PostgresSource {
 impl PostgresSource {
     pub fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("host", "Host", FieldType::Text).required(),
-            ConfigField::new("port", "Port", FieldType::Number).default(5432),
+            ConfigField::new("host", "Host", FieldType::Text).endpoint().required(),
+            ConfigField::new("port", "Port", FieldType::Number).endpoint().default(5432),
             ConfigField::new("username", "Username", FieldType::Text).required(),
             ConfigField::new("password", "Password", FieldType::Password),
             ConfigField::new("format", "Dump format", FieldType::Select)
@@ -58,7 +58,7 @@ impl PostgresSource {
             ConfigField::new("sslmode", "SSL mode", FieldType::Select)
                 .options(&["disable", "prefer", "require"])
                 .default("prefer"),
-            ConfigField::new("tool_dir", "Client tools directory", FieldType::Path).help(
+            ConfigField::new("tool_dir", "Client tools directory", FieldType::Path).endpoint().help(
                 "Directory holding pg_dump, pg_restore and psql of the server's major version; empty = PATH",
             ),
         ]

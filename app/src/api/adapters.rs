@@ -167,7 +167,7 @@ pub async fn test_adapter(kind: AdapterKind, id: i64) -> Result<ConnectionReport
 }
 
 /// Tests the config in the form before it is saved. With `id`, secret fields left empty
-/// take the stored values. Nothing is recorded.
+/// take the stored values (unless the form changes where they would be sent). Nothing is recorded.
 #[server(endpoint = "test_adapter_form")]
 pub async fn test_adapter_form(
     kind: AdapterKind,
@@ -190,11 +190,15 @@ pub async fn test_adapter_form(
         };
         let info = adapter_store::info(kind, &adapter_id)?;
         let schema = (info.schema)();
-        let mut config = adapter_forms::config_from_form(&schema, &config);
-        if let Some(old) = stored {
-            config = secrets::merge_edit(&schema, &old, &config);
-        }
+        let edit = adapter_forms::config_from_form(&schema, &config);
+        let config = match &stored {
+            Some(old) => secrets::merge_edit(&schema, old, &edit),
+            None => edit.clone(),
+        };
         adapter_store::check_config(kind, info, &config)?;
+        if let Some(old) = &stored {
+            secrets::check_secrets_stay(&schema, old, &edit)?;
+        }
         if kind == AdapterKind::Notification {
             let me = caller.user()?;
             let name = "an unsaved channel";

@@ -169,7 +169,8 @@ pub async fn create(
     }
 }
 
-/// Applies an edit: secret fields left empty keep their stored value. A changed config
+/// Applies an edit: secret fields left empty keep their stored value, unless the edit
+/// changes where they are sent (then they must be entered again). A changed config
 /// resets the health to UNKNOWN until it is tested again. Also returns the names of the
 /// secret fields the edit replaced (for the audit log; never their values).
 pub async fn update(
@@ -185,8 +186,10 @@ pub async fn update(
     let name = clean_name(kind, name)?;
     let schema = (info.schema)();
     let old_config = secrets::open(key, &stored.config_encrypted)?;
-    let config = secrets::merge_edit(&schema, &old_config, &config_from_form(&schema, form));
+    let edit = config_from_form(&schema, form);
+    let config = secrets::merge_edit(&schema, &old_config, &edit);
     check_config(kind, info, &config)?;
+    secrets::check_secrets_stay(&schema, &old_config, &edit)?;
     let changed = config != old_config;
     let replaced: Vec<String> = schema
         .iter()

@@ -3,6 +3,7 @@
 
 use super::error::{Result, ServerError};
 use super::master_key::MasterKey;
+use crate::api::error::ApiError;
 use adapters::ConfigField;
 use serde_json::{Map, Value};
 
@@ -42,9 +43,37 @@ pub fn public_view(schema: &[ConfigField], config: &Value) -> Value {
 }
 
 /// Applies an edit from the console: a secret field left empty (or still `"set"`) keeps
-/// its stored value, so secrets never have to travel back to the browser.
+/// its stored value, so secrets never have to travel back to the browser. Callers check
+/// the result with [`check_secrets_stay`] before using it.
 pub fn merge_edit(schema: &[ConfigField], stored: &Value, edit: &Value) -> Value {
+    merge(schema, stored, edit).0
+}
+
+/// Refuses an edit that keeps a stored secret while changing where secrets go (a field
+/// marked `endpoint`): someone who may edit an adapter but not read its password could
+/// otherwise point it at their own server and receive it (finding 5 of docs/SECURITY.md).
+pub fn check_secrets_stay(schema: &[ConfigField], stored: &Value, edit: &Value) -> Result<()> {
+    let (merged, kept) = merge(schema, stored, edit);
+    let moved: Vec<&str> = schema
+        .iter()
+        .filter(|f| f.endpoint && effective(f, stored) != effective(f, &merged))
+        .map(|f| f.label)
+        .collect();
+    if moved.is_empty() || kept.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!(
+        "{} changed: enter {} again (a stored secret is only sent where it was entered for).",
+        moved.join(" and "),
+        kept.join(" and "),
+    ))
+    .into())
+}
+
+/// The merged config and the labels of the secrets it took from `stored`.
+fn merge(schema: &[ConfigField], stored: &Value, edit: &Value) -> (Value, Vec<&'static str>) {
     let mut out = edit.as_object().cloned().unwrap_or_default();
+    let mut kept = Vec::new();
     for field in schema.iter().filter(|f| f.secret) {
         let edited = out
             .get(field.name)
@@ -53,6 +82,7 @@ pub fn merge_edit(schema: &[ConfigField], stored: &Value, edit: &Value) -> Value
             match stored.get(field.name).filter(|v| present(v)) {
                 Some(old) => {
                     out.insert(field.name.to_string(), old.clone());
+                    kept.push(field.label);
                 }
                 None => {
                     out.remove(field.name);
@@ -60,7 +90,21 @@ pub fn merge_edit(schema: &[ConfigField], stored: &Value, edit: &Value) -> Value
             }
         }
     }
-    Value::Object(out)
+    (Value::Object(out), kept)
+}
+
+/// A field's value as the adapter will use it (its default when unset), compared as text
+/// so that `5432` and `"5432"` are the same port.
+fn effective(field: &ConfigField, config: &Value) -> Option<String> {
+    let value = config
+        .get(field.name)
+        .filter(|v| present(v))
+        .cloned()
+        .or_else(|| field.default.clone())?;
+    Some(match value {
+        Value::String(s) => s.trim().to_string(),
+        other => other.to_string(),
+    })
 }
 
 fn present(v: &Value) -> bool {
@@ -75,7 +119,10 @@ mod tests {
 
     fn schema() -> Vec<ConfigField> {
         vec![
-            ConfigField::new("host", "Host", FieldType::Text),
+            ConfigField::new("host", "Host", FieldType::Text).endpoint(),
+            ConfigField::new("port", "Port", FieldType::Number)
+                .endpoint()
+                .default(5432),
             ConfigField::new("password", "Password", FieldType::Password),
             ConfigField::new("token", "Token", FieldType::Text).secret(),
         ]
@@ -101,11 +148,11 @@ mod tests {
         let kept = merge_edit(
             &schema(),
             &stored,
-            &json!({"host": "db2", "password": "", "token": "set"}),
+            &json!({"host": "db", "port": 5432, "password": "", "token": "set"}),
         );
         assert_eq!(
             kept,
-            json!({"host": "db2", "password": "old secret", "token": "tok"})
+            json!({"host": "db", "port": 5432, "password": "old secret", "token": "tok"})
         );
         let replaced = merge_edit(
             &schema(),
@@ -116,5 +163,39 @@ mod tests {
         assert_eq!(replaced["token"], "tok");
         let none = merge_edit(&schema(), &json!({}), &json!({"host": "h", "password": ""}));
         assert_eq!(none, json!({"host": "h"}));
+    }
+
+    #[test]
+    fn a_new_endpoint_keeps_no_stored_secret() {
+        let stored = json!({"host": "db", "password": "old secret", "token": "tok"});
+        for edit in [
+            json!({"host": "attacker.example", "password": "", "token": "set"}),
+            json!({"host": "db", "port": "6543", "password": "", "token": "set"}),
+            // Only one secret typed again: the other would still follow.
+            json!({"host": "attacker.example", "password": "new", "token": "set"}),
+        ] {
+            let err = check_secrets_stay(&schema(), &stored, &edit)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("changed: enter"), "{edit}: {err}");
+            assert!(err.contains("again"), "{err}");
+        }
+        let err = check_secrets_stay(
+            &schema(),
+            &stored,
+            &json!({"host": "attacker.example", "password": "", "token": "set"}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("Host changed: enter Password and Token again"),
+            "{err}"
+        );
+        // Every secret typed again, or the port written out at its default: fine.
+        let retyped = json!({"host": "new.example", "password": "p", "token": "t"});
+        assert!(check_secrets_stay(&schema(), &stored, &retyped).is_ok());
+        assert!(check_secrets_stay(&schema(), &stored, &json!({"host": "db", "port": 5432})).is_ok());
+        // Nothing stored, nothing to leak.
+        assert!(check_secrets_stay(&schema(), &json!({"host": "db"}), &json!({"host": "elsewhere"})).is_ok());
     }
 }
