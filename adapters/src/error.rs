@@ -44,7 +44,9 @@ pub enum AdapterError {
     TargetNotEmpty(String),
     #[error("cancelled")]
     Cancelled,
-    /// A notification receiver answered with an error status; `body` is its start.
+    /// A notification receiver answered with an error status; `body` is a short,
+    /// sanitised reason (never the raw body: that would make "Send test" a way to read
+    /// whatever answers at an address).
     #[error("the receiver answered HTTP {status}: {body}")]
     Rejected { status: u16, body: String },
     /// A mail server refused a command: 4xx is transient, 5xx permanent.
@@ -52,6 +54,9 @@ pub enum AdapterError {
     SmtpRejected { code: u16, text: String },
     #[error("timed out: {0}")]
     TimedOut(String),
+    /// A notification target outside the addresses notifications may reach.
+    #[error("address not allowed: {0}")]
+    NotAllowed(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

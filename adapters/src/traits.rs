@@ -138,5 +138,6 @@ pub trait Notifier: Send + Sync {
     fn render(&self, message: &crate::notify::Message) -> Result<crate::notify::Rendered>;
     /// One attempt to send; the error says what the receiver answered (status and the
     /// start of its body) and never holds the channel's secrets.
-    async fn send(&self, rendered: &crate::notify::Rendered) -> Result<()>;
+    /// Only addresses `targets` allows are connected to.
+    async fn send(&self, rendered: &crate::notify::Rendered, targets: crate::notify::Targets) -> Result<()>;
 }

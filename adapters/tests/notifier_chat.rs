@@ -84,7 +84,10 @@ mod discord {
         let url = format!("{}/status/404/api/webhooks/1/SECRET", server.base);
         let delivery = send("discord", json!({"webhook_url": url})).await;
         let error = delivery.result.unwrap_err();
-        assert_eq!(error, "the receiver answered HTTP 404: receiver says no");
+        assert_eq!(
+            error,
+            "the receiver answered HTTP 404: Not Found (receiver says no)"
+        );
     }
 }
 
@@ -266,7 +269,10 @@ mod telegram {
         let delivery = send("telegram", config(format!("{}/status/400", server.base))).await;
         assert_eq!(delivery.attempts, 1, "a 400 is not retried");
         let error = delivery.result.unwrap_err();
-        assert_eq!(error, "the receiver answered HTTP 400: receiver says no");
+        assert_eq!(
+            error,
+            "the receiver answered HTTP 400: Bad Request (receiver says no)"
+        );
         assert!(!error.contains(TOKEN) && !error.contains("ABC-test"), "{error}");
         assert_eq!(server.single().uri, format!("/status/400/bot{TOKEN}/sendMessage"));
     }

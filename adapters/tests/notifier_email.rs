@@ -9,7 +9,7 @@ mod dest_support;
 #[path = "common/notify_support.rs"]
 mod notify_support;
 
-use adapters::notify::{Message, Policy, Rendered, deliver};
+use adapters::notify::{Message, Policy, Rendered, Targets, deliver};
 use adapters::{AdapterError, Notifier, registry};
 use dest_support::service_env;
 use serde_json::{Value, json};
@@ -95,7 +95,10 @@ fn notifier(config: &Value) -> Arc<dyn Notifier> {
 async fn send_once(config: &Value, message: &Message) -> Result<Rendered, AdapterError> {
     let notifier = notifier(config);
     let rendered = notifier.render(message).expect("renders");
-    notifier.send(&rendered).await.map(|()| rendered)
+    notifier
+        .send(&rendered, Targets::AnyAddress)
+        .await
+        .map(|()| rendered)
 }
 
 fn addresses(list: &Value) -> Vec<(String, String)> {
@@ -121,6 +124,7 @@ async fn authenticates_and_delivers_plain_and_html_to_every_recipient() {
     let policy = Policy {
         timeout: Duration::from_secs(10),
         backoff: Duration::from_millis(50),
+        targets: Targets::AnyAddress,
     };
     let delivery = deliver(notifier.as_ref(), &rendered, policy).await;
     assert_eq!(delivery.result, Ok(()));

@@ -95,7 +95,7 @@ mod gotify {
         assert_eq!(delivery.attempts, 1);
         assert_eq!(
             delivery.result,
-            Err("the receiver answered HTTP 401: receiver says no".into())
+            Err("the receiver answered HTTP 401: Unauthorized (receiver says no)".into())
         );
     }
 }
@@ -315,7 +315,7 @@ mod webhook {
         assert_eq!(delivery.attempts, 1);
         assert_eq!(
             delivery.result,
-            Err("the receiver answered HTTP 403: receiver says no".into())
+            Err("the receiver answered HTTP 403: Forbidden (receiver says no)".into())
         );
     }
 }

@@ -75,7 +75,7 @@ mod failures {
         assert_eq!(delivery.attempts, 1);
         assert_eq!(
             delivery.result,
-            Err("the receiver answered HTTP 404: receiver says no".into())
+            Err("the receiver answered HTTP 404: Not Found (receiver says no)".into())
         );
     }
 
@@ -91,7 +91,7 @@ mod failures {
         assert_eq!(server.requests().len(), 2);
         assert_eq!(
             delivery.result,
-            Err("the receiver answered HTTP 500: receiver says no".into())
+            Err("the receiver answered HTTP 500: Internal Server Error (receiver says no)".into())
         );
     }
 

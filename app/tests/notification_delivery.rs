@@ -9,7 +9,7 @@ mod common;
 mod capture;
 mod engine_fixtures;
 
-use adapters::notify::Policy;
+use adapters::notify::{Policy, Targets};
 use capture::CaptureServer;
 use common::Harness;
 use engine_fixtures::*;
@@ -36,10 +36,16 @@ on_both_backends!(
     offline_and_recovered
 );
 on_both_backends!(a_run_cut_short_by_a_crash_is_notified_as_failed, interrupted_run);
+on_both_backends!(
+    channels_reach_no_private_address_follow_no_redirect_and_echo_no_body,
+    private_targets
+);
 
+/// The addresses come from the SuperAdmin's setting, whatever this says.
 const FAST: Policy = Policy {
     timeout: Duration::from_millis(1500),
     backoff: Duration::from_millis(100),
+    targets: Targets::PublicOnly,
 };
 
 /// A Slack channel whose webhook is `path` on the capture server.
@@ -169,7 +175,7 @@ async fn receiver_failures(h: &Harness) {
     assert_eq!(failed[0].attempts, 2);
     assert_eq!(
         failed[0].error.as_deref(),
-        Some("the receiver answered HTTP 500: receiver says no")
+        Some("the receiver answered HTTP 500: Internal Server Error (receiver says no)")
     );
     assert!(
         failed[0].payload.contains("Backup succeeded: nightly"),
@@ -372,4 +378,177 @@ async fn interrupted_run(h: &Harness) {
     assert_eq!(logged[0].execution_id, Some(orphan.id));
     assert_eq!(logged[0].title, "Backup failed: crashed");
     assert_eq!(logged[0].message, app::engine::INTERRUPTED);
+}
+
+/// A server on loopback standing for the Bulwark host's own network: an admin page, a
+/// redirect to it, and an error page that quotes it. Counts the admin page's visits.
+async fn internal_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::response::{IntoResponse, Redirect};
+    use axum::routing::any;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let visits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = visits.clone();
+    let app = axum::Router::new()
+        .route(
+            "/internal-admin",
+            any(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { "ADMIN-PANEL-SECRET" }
+            }),
+        )
+        .route(
+            "/redirect",
+            any(|| async { Redirect::temporary("/internal-admin") }),
+        )
+        .route(
+            "/leaky",
+            any(|| async {
+                (
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "<html><body>db password ADMIN-PANEL-SECRET</body></html>",
+                )
+                    .into_response()
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, visits)
+}
+
+/// Finding 6 of docs/SECURITY.md, through the console's server functions: "Send test"
+/// (of a form and of a saved channel) reaches no loopback, private or link-local address
+/// until a SuperAdmin allows it, never follows a redirect, and never quotes a body.
+async fn private_targets(h: &Harness) {
+    use std::sync::atomic::Ordering;
+    let admin = h.setup_admin().await;
+    let editor = h
+        .user_with(
+            &admin,
+            "channels@example.com",
+            &[
+                "notifications:read",
+                "notifications:write",
+                "settings:read",
+                "settings:write",
+            ],
+        )
+        .await;
+    let (base, visits) = internal_server().await;
+    let key = "values[notifications.allow_private_targets]";
+    let setting = |who: &str| {
+        let who = who.to_string();
+        async move {
+            let r = h.call("get_settings", &[], Some(&who)).await;
+            assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["key"] == "notifications.allow_private_targets")
+                .cloned()
+                .unwrap()
+        }
+    };
+
+    // Only a SuperAdmin may widen or narrow what channels reach.
+    let r = h.call("save_settings", &[(key, "0")], Some(&editor)).await;
+    assert_eq!(r.status, http::StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("only a SuperAdmin"), "{}", r.body);
+    assert_eq!(setting(&editor).await["locked"], true);
+    assert_eq!(setting(&admin).await["locked"], false);
+    let r = h.call("save_settings", &[(key, "0")], Some(&admin)).await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+
+    let send_test = |url: String| {
+        let editor = editor.clone();
+        async move {
+            let form = [
+                ("kind", "notification"),
+                ("adapter_id", "webhook"),
+                ("config[url]", url.as_str()),
+            ];
+            let r = h.call("test_adapter_form", &form, Some(&editor)).await;
+            assert_eq!(r.status, http::StatusCode::OK, "{url}: {}", r.body);
+            let report = r.json();
+            assert_eq!(report["ok"], false, "{url}: {report}");
+            report["message"].as_str().unwrap().to_string()
+        }
+    };
+    let port = base.rsplit(':').next().unwrap();
+    for (url, expected) in [
+        (
+            format!("{base}/internal-admin"),
+            "127.0.0.1 is a loopback address",
+        ),
+        (
+            format!("http://localhost:{port}/internal-admin"),
+            "localhost resolves to",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "link-local",
+        ),
+        ("http://10.0.0.1/".to_string(), "a private address"),
+        (
+            format!("http://[::ffff:127.0.0.1]:{port}/internal-admin"),
+            "loopback",
+        ),
+    ] {
+        let message = send_test(url.clone()).await;
+        assert!(message.contains(expected), "{url}: {message}");
+        assert!(
+            message.contains("unless a SuperAdmin allows private ones in Settings"),
+            "{message}"
+        );
+    }
+    // A saved channel's "Send test" (the path real deliveries take) is refused alike.
+    let saved = channel(
+        &h.state,
+        "webhook",
+        "internal",
+        json!({"url": format!("{base}/internal-admin")}),
+    )
+    .await;
+    let r = h
+        .call(
+            "test_adapter",
+            &[("kind", "notification"), ("id", &saved.to_string())],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    assert!(
+        r.json()["message"].as_str().unwrap().contains("loopback"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        visits.load(Ordering::SeqCst),
+        0,
+        "nothing reached the internal server"
+    );
+
+    // Allowed by the SuperAdmin, loopback is reached, but a redirect is not followed and
+    // an error page is not quoted.
+    let r = h.call("save_settings", &[(key, "1")], Some(&admin)).await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    let message = send_test(format!("{base}/redirect")).await;
+    assert!(
+        message.contains("HTTP 307") && message.contains("not follow"),
+        "{message}"
+    );
+    assert_eq!(visits.load(Ordering::SeqCst), 0, "the redirect was not followed");
+    let message = send_test(format!("{base}/leaky")).await;
+    assert!(
+        message.starts_with("the receiver answered HTTP 500: Internal Server Error")
+            && !message.contains("SECRET"),
+        "{message}"
+    );
+    let audit = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("settings.update"))
+        .all(&h.state.db)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2, "{audit:?}");
 }

@@ -9,7 +9,7 @@ mod common;
 #[path = "../../adapters/tests/common/capture.rs"]
 mod capture;
 
-use adapters::notify::Policy;
+use adapters::notify::{Policy, Targets};
 use capture::CaptureServer;
 use chrono::Utc;
 use common::Harness;
@@ -25,6 +25,7 @@ on_both_backends!(notification_log_lists_filters_pages_and_previews, scenario);
 const FAST: Policy = Policy {
     timeout: Duration::from_millis(1500),
     backoff: Duration::from_millis(50),
+    targets: Targets::PublicOnly,
 };
 
 /// The secret part of each webhook URL: it must never come back.

@@ -63,8 +63,26 @@ test('a Slack channel: send test, a failing job notifies it, the log previews it
   const row = 'tr[data-name="ops-slack"]';
   await page.waitForSelector(row);
 
-  // "Send test" delivers a real request and says so.
+  // The receiver is on loopback, which channels reach only once a SuperAdmin allows it.
   assert.equal((await page.textContent(`${row} .test-connection`)).trim(), 'Send test');
+  await page.click(`${row} .test-connection`);
+  await page.waitForSelector(`${row} .test-result.failed`, { timeout: 30_000 });
+  assert.match(
+    await page.textContent(`${row} .test-result`),
+    /127\.0\.0\.1 is a loopback address; notifications go only to public addresses unless a SuperAdmin allows private ones in Settings/,
+  );
+  assert.equal(receiver.requests.length, 0, 'nothing reached the receiver');
+  await page.screenshot({ path: `${ARTIFACTS}/notification-private-refused.png`, fullPage: true });
+  await page.goto(`${server.url}/settings`);
+  await waitForHydration(page);
+  await page.selectOption('#setting-notifications-allow-private-targets', '1');
+  await page.click('#settings-form button[type=submit]');
+  await page.waitForSelector('#settings-form .form-ok');
+  await page.goto(`${server.url}/notifications`);
+  await waitForHydration(page);
+  await page.waitForSelector(row);
+
+  // "Send test" delivers a real request and says so.
   await page.click(`${row} .test-connection`);
   await page.waitForSelector(`${row} .test-result.ok`, { timeout: 30_000 });
   assert.match(await page.textContent(`${row} .test-result`), /Test message delivered/);

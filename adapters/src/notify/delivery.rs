@@ -1,7 +1,7 @@
 //! Delivery: a time limit per attempt and one retry, after a pause, when the receiver
 //! failed in a way that may pass (a 5xx answer or no answer in time).
 
-use super::Rendered;
+use super::{Rendered, Targets};
 use crate::error::AdapterError;
 use crate::traits::Notifier;
 use std::time::Duration;
@@ -12,6 +12,8 @@ pub struct Policy {
     pub timeout: Duration,
     /// The pause before the one retry.
     pub backoff: Duration,
+    /// The addresses a channel may reach.
+    pub targets: Targets,
 }
 
 impl Default for Policy {
@@ -19,6 +21,7 @@ impl Default for Policy {
         Policy {
             timeout: Duration::from_secs(10),
             backoff: Duration::from_secs(2),
+            targets: Targets::PublicOnly,
         }
     }
 }
@@ -48,7 +51,8 @@ pub async fn deliver(notifier: &dyn Notifier, rendered: &Rendered, policy: Polic
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let error = match tokio::time::timeout(policy.timeout, notifier.send(rendered)).await {
+        let error = match tokio::time::timeout(policy.timeout, notifier.send(rendered, policy.targets)).await
+        {
             Ok(Ok(())) => {
                 return Delivery {
                     attempts,
@@ -89,7 +93,7 @@ mod tests {
         fn render(&self, _: &super::super::Message) -> Result<Rendered> {
             unreachable!("not rendered here")
         }
-        async fn send(&self, _: &Rendered) -> Result<()> {
+        async fn send(&self, _: &Rendered, _: Targets) -> Result<()> {
             let next = self.0.lock().unwrap().remove(0);
             match next {
                 Some(outcome) => outcome,
@@ -115,6 +119,7 @@ mod tests {
     const FAST: Policy = Policy {
         timeout: Duration::from_millis(100),
         backoff: Duration::from_millis(10),
+        targets: Targets::PublicOnly,
     };
 
     async fn run(script: Vec<Answer>) -> Delivery {

@@ -3,6 +3,7 @@
 //! <https://discord.com/developers/docs/resources/webhook#execute-webhook>,
 //! <https://discord.com/developers/docs/resources/message#embed-object>
 
+use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, clip};
 use crate::error::Result;
@@ -117,9 +118,9 @@ impl Notifier for DiscordNotifier {
         })))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
         // Without `?wait=true` Discord answers 204 No Content.
-        http::post_json(&self.url, &rendered.payload).await
+        http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
 

@@ -4,6 +4,7 @@
 //! <https://www.rfc-editor.org/rfc/rfc5321>, <https://www.rfc-editor.org/rfc/rfc8314>
 
 use super::http::body_start;
+use super::net::{self, Targets};
 use super::{Message, Rendered};
 use crate::error::{AdapterError, Result};
 use crate::schema::{ConfigField, FieldType};
@@ -36,6 +37,8 @@ pub struct EmailNotifier {
     transport: AsyncSmtpTransportBuilder,
     /// `host:port`, what errors name.
     target: String,
+    host: String,
+    port: u16,
     security: Security,
     /// Kept only to scrub it from error messages.
     password: Option<String>,
@@ -114,6 +117,8 @@ impl EmailNotifier {
         Ok(EmailNotifier {
             transport,
             target: format!("{host}:{port}"),
+            host: host.clone(),
+            port,
             security,
             password,
             from,
@@ -385,8 +390,11 @@ impl Notifier for EmailNotifier {
         })
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
         let email = self.email(rendered)?;
+        // lettre resolves the name again when it connects; a name that changes its
+        // answer between the two is the one gap left (HTTP channels have none).
+        net::resolve(targets, &self.host, self.port).await?;
         let transport: AsyncSmtpTransport<Tokio1Executor> = self.transport.clone().build();
         transport.send(email).await.map_err(|e| self.error(e))?;
         Ok(())

@@ -2,6 +2,7 @@
 //! The app token travels in the `X-Gotify-Key` header, never in the URL.
 //! <https://gotify.net/api-docs>, <https://gotify.net/docs/msgextras>
 
+use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::{AdapterError, Result};
@@ -144,10 +145,8 @@ impl Notifier for GotifyNotifier {
         Ok(Rendered::json(&body(message, self.priority)))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
-        let request = http::client()
-            .post(self.url.clone())
-            .header("X-Gotify-Key", &self.token);
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
+        let request = http::post(targets, &self.url)?.header("X-Gotify-Key", &self.token);
         http::send_json(request, &rendered.payload, &origin(self.url.as_str())).await?;
         Ok(())
     }

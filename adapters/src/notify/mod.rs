@@ -8,6 +8,7 @@ pub mod email;
 pub mod gotify;
 mod http;
 mod message;
+pub mod net;
 pub mod ntfy;
 pub mod slack;
 pub mod teams;
@@ -16,3 +17,4 @@ pub mod webhook;
 
 pub use delivery::{Delivery, Policy, deliver, should_retry};
 pub use message::{Field, Message, Rendered, Severity, clip};
+pub use net::Targets;

@@ -3,6 +3,7 @@
 //! the execution. An access token travels as `Authorization: Bearer`.
 //! <https://docs.ntfy.sh/publish/#publish-as-json>
 
+use super::Targets;
 use super::gotify::markdown_text;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered, Severity};
@@ -179,8 +180,8 @@ impl Notifier for NtfyNotifier {
         Ok(Rendered::json(&self.body(message)))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
-        let mut request = http::client().post(self.url.clone());
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
+        let mut request = http::post(targets, &self.url)?;
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

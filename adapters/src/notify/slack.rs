@@ -2,6 +2,7 @@
 //! per section), a context line and a button to the execution.
 //! <https://api.slack.com/messaging/webhooks>, <https://api.slack.com/reference/block-kit/blocks>
 
+use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity, clip};
 use crate::error::Result;
@@ -114,8 +115,8 @@ impl Notifier for SlackNotifier {
         })))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
-        http::post_json(&self.url, &rendered.payload).await
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
+        http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
 

@@ -4,6 +4,7 @@
 //! <https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using>,
 //! <https://adaptivecards.io/explorer/AdaptiveCard.html>
 
+use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::Result;
@@ -97,9 +98,9 @@ impl Notifier for TeamsNotifier {
         })))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
         // The workflow answers 202 Accepted and posts the card afterwards.
-        http::post_json(&self.url, &rendered.payload).await
+        http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
 

@@ -3,6 +3,7 @@
 //! <https://core.telegram.org/bots/api#sendmessage>,
 //! <https://core.telegram.org/bots/api#html-style>
 
+use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered};
 use crate::error::{AdapterError, Result};
@@ -201,10 +202,10 @@ impl Notifier for TelegramNotifier {
         Ok(Rendered::json(&payload))
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
         // Telegram's errors are JSON whose `description` says what is wrong ("Bad
-        // Request: chat not found"); the start of the body quoted back includes it.
-        let request = http::client().post(self.endpoint.clone());
+        // Request: chat not found"); the reason quoted back is that description.
+        let request = http::post(targets, &self.endpoint)?;
         http::send_json(request, &rendered.payload, &origin(self.endpoint.as_str())).await?;
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! sent with the configured method and headers. The URL and the headers may hold tokens,
 //! so both are secret and neither is part of the rendered payload.
 
+use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Field, Message, Rendered, Severity};
 use crate::error::{AdapterError, Result};
@@ -227,10 +228,8 @@ impl Notifier for WebhookNotifier {
         }
     }
 
-    async fn send(&self, rendered: &Rendered) -> Result<()> {
-        let request = http::client()
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
+    async fn send(&self, rendered: &Rendered, targets: Targets) -> Result<()> {
+        let request = http::request(targets, self.method.clone(), &self.url)?.headers(self.headers.clone());
         http::send_json(request, &rendered.payload, &origin(self.url.as_str())).await?;
         Ok(())
     }

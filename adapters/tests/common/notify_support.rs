@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use adapters::notify::{Delivery, Field, Message, Policy, Severity, deliver};
+use adapters::notify::{Delivery, Field, Message, Policy, Severity, Targets, deliver};
 use adapters::registry;
 use serde_json::Value;
 use std::time::Duration;
@@ -26,9 +26,11 @@ pub fn message() -> Message {
     }
 }
 
+/// The test receivers listen on loopback, which channels reach only when allowed.
 pub const FAST: Policy = Policy {
     timeout: Duration::from_millis(500),
     backoff: Duration::from_millis(50),
+    targets: Targets::AnyAddress,
 };
 
 /// Renders `message` with adapter `id` built from `config` and delivers it.

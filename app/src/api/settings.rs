@@ -16,6 +16,10 @@ pub struct SettingView {
     pub max: i64,
     pub default: i64,
     pub value: i64,
+    /// On/off, shown as a choice.
+    pub switch: bool,
+    /// Only a SuperAdmin may change it, and the viewer is not one.
+    pub locked: bool,
 }
 
 #[server(endpoint = "get_settings")]
@@ -25,8 +29,12 @@ pub async fn get_settings() -> Result<Vec<SettingView>, ApiError> {
     use crate::server::settings;
     respond(async move {
         let caller = guard(Need::Permission(Permission::SettingsRead))?;
+        let superadmin = caller.user()?.superadmin;
         let all = settings::all(&caller.state.db).await?;
-        Ok(all.iter().map(|(s, v)| settings::view(s, *v)).collect())
+        Ok(all
+            .iter()
+            .map(|(s, v)| settings::view(s, *v, superadmin))
+            .collect())
     })
     .await
 }
@@ -47,7 +55,7 @@ pub async fn save_settings(
         let db = &caller.state.db;
         let mut form: Vec<(String, String)> = values.into_iter().collect();
         form.sort();
-        let changes = settings::update(db, &form).await?;
+        let changes = settings::update(db, &form, me.superadmin).await?;
         if !changes.is_empty() {
             let summary = changes
                 .iter()
@@ -69,7 +77,10 @@ pub async fn save_settings(
             .await?;
         }
         let all = settings::all(db).await?;
-        Ok(all.iter().map(|(s, v)| settings::view(s, *v)).collect())
+        Ok(all
+            .iter()
+            .map(|(s, v)| settings::view(s, *v, me.superadmin))
+            .collect())
     })
     .await
 }

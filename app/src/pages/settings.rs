@@ -48,6 +48,9 @@ fn SettingsForm(list: Vec<SettingView>, save: ServerAction<SaveSettings>) -> imp
 
 // Type-erased to keep the form's view type shallow for the wasm build.
 fn field(s: SettingView) -> AnyView {
+    if s.switch {
+        return switch(s);
+    }
     let id = format!("setting-{}", s.key.replace(['.', '_'], "-"));
     let hint = format!(
         "{} ({}–{} {}, default {})",
@@ -67,6 +70,27 @@ fn field(s: SettingView) -> AnyView {
                 required
             />
             <span class="muted">{s.unit.clone()}</span>
+        </div>
+        <p class="muted field-help">{hint}</p>
+    }
+    .into_any()
+}
+
+/// An on/off setting as a choice. Locked (a SuperAdmin's setting, seen by someone else),
+/// it is shown disabled and not submitted.
+fn switch(s: SettingView) -> AnyView {
+    let id = format!("setting-{}", s.key.replace(['.', '_'], "-"));
+    let name = (!s.locked).then(|| format!("values[{}]", s.key));
+    let on = s.value == 1;
+    let default = if s.default == 1 { "on" } else { "off" };
+    let hint = format!("{} (default {default})", s.help);
+    view! {
+        <label for=id.clone()>{s.label.clone()}</label>
+        <div class="setting-input">
+            <select id=id name=name disabled=s.locked>
+                <option value="0" selected=!on>"Off"</option>
+                <option value="1" selected=on>"On"</option>
+            </select>
         </div>
         <p class="muted field-help">{hint}</p>
     }

@@ -19,6 +19,10 @@ pub struct Spec {
     pub default: i64,
     pub min: i64,
     pub max: i64,
+    /// An on/off switch (0 or 1), shown as a choice.
+    pub switch: bool,
+    /// Widens what other permissions reach, so only a SuperAdmin may change it.
+    pub superadmin_only: bool,
 }
 
 /// How many executions may run at once across all instances (read by the engine).
@@ -30,6 +34,8 @@ pub const MAX_CONCURRENT_JOBS: Spec = Spec {
     default: 2,
     min: 1,
     max: 64,
+    switch: false,
+    superadmin_only: false,
 };
 
 pub const HEALTH_CHECK_INTERVAL_SECS: Spec = Spec {
@@ -40,6 +46,23 @@ pub const HEALTH_CHECK_INTERVAL_SECS: Spec = Spec {
     default: 60,
     min: 10,
     max: 86_400,
+    switch: false,
+    superadmin_only: false,
+};
+
+/// Whether notification channels (and their "Send test") may reach loopback, private
+/// and link-local addresses. Off by default: `notifications:write` would otherwise be a
+/// way to probe the Bulwark host's own network (finding 6 of docs/SECURITY.md).
+pub const NOTIFY_PRIVATE_TARGETS: Spec = Spec {
+    key: "notifications.allow_private_targets",
+    label: "Notifications to private addresses",
+    help: "Lets notification channels reach loopback, private and link-local addresses (a Gotify or SMTP server on the LAN). Off: public addresses only. Only a SuperAdmin may change this.",
+    unit: "",
+    default: 0,
+    min: 0,
+    max: 1,
+    switch: true,
+    superadmin_only: true,
 };
 
 const fn retention(key: &'static str, label: &'static str, help: &'static str, default: i64) -> Spec {
@@ -51,6 +74,8 @@ const fn retention(key: &'static str, label: &'static str, help: &'static str, d
         default,
         min: 1,
         max: 3650,
+        switch: false,
+        superadmin_only: false,
     }
 }
 
@@ -87,6 +112,7 @@ pub const SPECS: &[Spec] = &[
     HEALTH_CHECK_LOGS_DAYS,
     NOTIFICATION_LOGS_DAYS,
     AUDIT_LOGS_DAYS,
+    NOTIFY_PRIVATE_TARGETS,
 ];
 
 pub fn spec(key: &str) -> Option<Spec> {
@@ -101,6 +127,16 @@ fn stored_value(spec: &Spec, value: &Value) -> Option<i64> {
 
 /// Parses and range-checks form text, with a message the console can show as is.
 pub fn validate(spec: &Spec, text: &str) -> std::result::Result<i64, ApiError> {
+    if spec.switch {
+        return match text.trim() {
+            "0" | "off" => Ok(0),
+            "1" | "on" => Ok(1),
+            other => Err(ApiError::invalid(format!(
+                "{} must be on (1) or off (0) (got “{other}”).",
+                spec.label
+            ))),
+        };
+    }
     let n: i64 = text.trim().parse().map_err(|_| {
         ApiError::invalid(format!(
             "{} must be a whole number of {} (got “{}”).",
@@ -174,9 +210,14 @@ pub struct Change {
     pub new: i64,
 }
 
-/// Validates every submitted value first (unknown keys and bad values are refused and
-/// nothing is stored), then stores those that changed. Returns the changes.
-pub async fn update(db: &impl ConnectionTrait, form: &[(String, String)]) -> Result<Vec<Change>> {
+/// Validates every submitted value first (unknown keys, bad values and, for a caller who
+/// is not a SuperAdmin, changes to a SuperAdmin's settings are refused and nothing is
+/// stored), then stores those that changed. Returns the changes.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    form: &[(String, String)],
+    superadmin: bool,
+) -> Result<Vec<Change>> {
     let mut wanted = Vec::new();
     let mut problems = Vec::new();
     for (key, text) in form {
@@ -200,19 +241,34 @@ pub async fn update(db: &impl ConnectionTrait, form: &[(String, String)]) -> Res
             .find(|(s, _)| s.key == spec.key)
             .map_or(spec.default, |(_, v)| *v);
         if old != new {
-            set(db, &spec, new).await?;
-            changes.push(Change {
-                key: spec.key,
-                old,
-                new,
-            });
+            if spec.superadmin_only && !superadmin {
+                return Err(ApiError::Forbidden {
+                    permission: format!("SuperAdmin: only a SuperAdmin may change “{}”", spec.label),
+                }
+                .into());
+            }
+            changes.push((
+                spec,
+                Change {
+                    key: spec.key,
+                    old,
+                    new,
+                },
+            ));
         }
     }
-    Ok(changes)
+    for (spec, change) in &changes {
+        set(db, spec, change.new).await?;
+    }
+    Ok(changes.into_iter().map(|(_, c)| c).collect())
 }
 
-pub fn view(spec: &Spec, value: i64) -> SettingView {
+/// What the Settings page shows; `superadmin` says whether the viewer may change the
+/// SuperAdmin's settings.
+pub fn view(spec: &Spec, value: i64, superadmin: bool) -> SettingView {
     SettingView {
+        switch: spec.switch,
+        locked: spec.superadmin_only && !superadmin,
         key: spec.key.to_string(),
         label: spec.label.to_string(),
         help: spec.help.to_string(),
@@ -252,6 +308,9 @@ mod tests {
             validate(&MAX_CONCURRENT_JOBS, "0").unwrap_err().to_string(),
             "Max concurrent jobs must be between 1 and 64 jobs (got 0)."
         );
+        assert_eq!(validate(&NOTIFY_PRIVATE_TARGETS, "1"), Ok(1));
+        assert_eq!(validate(&NOTIFY_PRIVATE_TARGETS, "off"), Ok(0));
+        assert!(validate(&NOTIFY_PRIVATE_TARGETS, "2").is_err());
         assert_eq!(stored_value(&s, &Value::from(5)), None);
         assert_eq!(stored_value(&s, &Value::from("120")), Some(120));
     }

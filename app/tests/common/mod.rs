@@ -73,6 +73,11 @@ pub async fn harness_with(env: &[(&str, &str)]) -> Harness {
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     let state = startup::prepare(config).await.expect("prepare");
+    // The tests' notification receivers listen on loopback, which channels reach only
+    // when a SuperAdmin allows it (notification_targets.rs turns it off again).
+    app::server::settings::set(&state.db, &app::server::settings::NOTIFY_PRIVATE_TARGETS, 1)
+        .await
+        .expect("allow loopback receivers");
     let router = router::build(state.clone());
     Harness {
         state,

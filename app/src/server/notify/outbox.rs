@@ -5,7 +5,7 @@ use super::{log_store, recipients};
 use crate::api::notification_types::NotifyEvent;
 use crate::server::master_key::MasterKey;
 use crate::server::{adapter_health, secrets};
-use adapters::notify::{Delivery, Message, Policy, Rendered, deliver};
+use adapters::notify::{Delivery, Message, Policy, Rendered, Targets, deliver};
 use entity::adapter_config;
 use sea_orm::DatabaseConnection;
 use std::sync::{Arc, Mutex};
@@ -63,6 +63,27 @@ impl Outbox {
 
     fn policy(&self) -> Policy {
         *self.inner.policy.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The delivery policy with the addresses the SuperAdmin's setting allows now (public
+    /// ones only when it cannot be read).
+    async fn current_policy(&self) -> Policy {
+        use crate::server::settings::{self, NOTIFY_PRIVATE_TARGETS};
+        let allowed = match settings::get(&self.inner.db, &NOTIFY_PRIVATE_TARGETS).await {
+            Ok(v) => v == 1,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read which addresses notifications may reach; public ones only");
+                false
+            }
+        };
+        Policy {
+            targets: if allowed {
+                Targets::AnyAddress
+            } else {
+                Targets::PublicOnly
+            },
+            ..self.policy()
+        }
     }
 
     /// Queues `notice` for every channel that wants it and returns at once.
@@ -145,7 +166,7 @@ impl Outbox {
             });
         match prepared {
             Ok((notifier, rendered)) => (
-                deliver(notifier.as_ref(), &rendered, self.policy()).await,
+                deliver(notifier.as_ref(), &rendered, self.current_policy().await).await,
                 Some(rendered),
             ),
             Err(error) => (
