@@ -307,3 +307,56 @@ async fn auth_flow_on_postgres() {
     };
     scenario(harness(Some(url)).await).await;
 }
+
+/// Finding 7 of docs/SECURITY.md: each attempt is counted before its password is hashed,
+/// so fifty wrong passwords at once cost five argon2 verifications, not fifty; the count
+/// is per account and address, so the owner signing in from elsewhere is not locked out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_are_limited_before_hashing() {
+    use entity::audit_log;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let h = harness(None).await;
+    h.setup_admin().await;
+    let wrong: Form = &[("email", EMAIL), ("password", "wrong wrong wrong")];
+    let replies = futures::future::join_all((0..50).map(|_| h.call("login", wrong, None))).await;
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::BAD_REQUEST && r.body.contains("Incorrect email or password"))
+        .count();
+    let limited = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((refused, limited), (5, 45), "verified vs limited");
+    let hashed = audit_log::Entity::find()
+        .filter(audit_log::Column::Summary.eq("sign-in refused: wrong password"))
+        .all(&h.state.db)
+        .await
+        .unwrap();
+    assert_eq!(hashed.len(), 5);
+
+    // From the attacker's address even the right password waits; the owner elsewhere
+    // signs in.
+    let right: Form = &[("email", EMAIL), ("password", PASSWORD)];
+    assert_eq!(
+        h.call("login", right, None).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let r = h.call_from([10, 0, 0, 2], "login", right, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // One address guessing across accounts stops at the per-address limit (20), also
+    // when the attempts run at once.
+    let emails: Vec<String> = (0..30).map(|i| format!("user{i}@example.com")).collect();
+    let h = &h;
+    let replies = futures::future::join_all(emails.iter().map(|e| {
+        let form = [("email", e.as_str()), ("password", "wrong wrong wrong")];
+        async move { h.call_from([10, 0, 0, 3], "login", &form, None).await }
+    }))
+    .await;
+    let limited = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(limited, 10, "20 of 30 were verified");
+}

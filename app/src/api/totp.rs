@@ -126,17 +126,17 @@ pub async fn totp_disable(code: String) -> Result<(), ApiError> {
         let caller = guard(Need::SignedIn)?;
         let me = caller.user()?;
         let db = &caller.state.db;
-        totp_limits::check(&caller, me.user_id)?;
         let row = totp_store::find_confirmed(db, me.user_id)
             .await?
             .ok_or_else(|| ApiError::NotFound("No authenticator app is set up.".into()))?;
+        let attempt = totp_limits::begin(&caller, me.user_id)?;
         let accepted =
             totp_store::use_code(db, &caller.state.master_key, &row, &code, chrono::Utc::now()).await?;
         if accepted {
-            totp_limits::clear(&caller, me.user_id)?;
+            attempt.succeeded();
             totp_store::delete(db, &row).await?;
         } else {
-            totp_limits::record_failure(&caller, me.user_id)?;
+            attempt.failed();
         }
         audit::record(
             db,

@@ -14,10 +14,13 @@ pub async fn verify_totp_login(code: String) -> Result<(), ApiError> {
     respond(async move {
         let caller = guard(Need::Public)?;
         let (pending, user) = mfa::pending(&caller).await?.ok_or(ApiError::Unauthenticated)?;
-        if let Err(limited) = totp_limits::check(&caller, user.id) {
-            mfa::record_failure(&caller, &user, "rate limited").await?;
-            return Err(limited);
-        }
+        let attempt = match totp_limits::begin(&caller, user.id) {
+            Ok(attempt) => attempt,
+            Err(limited) => {
+                mfa::record_failure(&caller, &user, "rate limited").await?;
+                return Err(limited);
+            }
+        };
         let db = &caller.state.db;
         let key = &caller.state.master_key;
         let Some(row) = totp_store::find_confirmed(db, user.id).await? else {
@@ -57,7 +60,7 @@ pub async fn verify_totp_login(code: String) -> Result<(), ApiError> {
             }
         };
         let Some(method) = method else {
-            totp_limits::record_failure(&caller, user.id)?;
+            attempt.failed();
             let what = if looks_like_totp {
                 "wrong authenticator code"
             } else {
@@ -66,7 +69,7 @@ pub async fn verify_totp_login(code: String) -> Result<(), ApiError> {
             mfa::record_failure(&caller, &user, what).await?;
             return Err(ApiError::invalid(BAD_CODE).into());
         };
-        totp_limits::clear(&caller, user.id)?;
+        attempt.succeeded();
         mfa::complete(&caller, pending, &user, method).await
     })
     .await

@@ -98,30 +98,19 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
         return Err(ApiError::invalid("Enter your email address and password.").into());
     }
     let ip_key = caller.client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let started = Instant::now();
-    let wait = {
-        let by_ip = state
-            .login_limits
-            .by_ip
-            .lock()
-            .map_err(|_| poisoned())?
-            .blocked_for(&ip_key, started);
-        let by_account = state
-            .login_limits
-            .by_account
-            .lock()
-            .map_err(|_| poisoned())?
-            .blocked_for(&email, started);
-        by_ip.max(by_account)
+    // Per account *and* address: someone guessing elsewhere cannot lock the owner out.
+    let pair_key = format!("{email}|{ip_key}");
+    let attempt = match state.login_limits.begin(&ip_key, &pair_key, Instant::now()) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            audit_login_failure(caller, &email, "rate limited").await?;
+            return Err(ApiError::RateLimited(format!(
+                "Too many failed sign-in attempts. Try again in {}.",
+                describe_wait(wait)
+            ))
+            .into());
+        }
     };
-    if let Some(wait) = wait {
-        audit_login_failure(caller, &email, "rate limited").await?;
-        return Err(ApiError::RateLimited(format!(
-            "Too many failed sign-in attempts. Try again in {}.",
-            describe_wait(wait)
-        ))
-        .into());
-    }
 
     let found = users::find_by_email(&state.db, &email).await?;
     let stored_hash = found
@@ -141,19 +130,7 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
     let user = match found {
         Some(u) if verified => u,
         other => {
-            let now = Instant::now();
-            state
-                .login_limits
-                .by_ip
-                .lock()
-                .map_err(|_| poisoned())?
-                .record_failure(&ip_key, now);
-            state
-                .login_limits
-                .by_account
-                .lock()
-                .map_err(|_| poisoned())?
-                .record_failure(&email, now);
+            attempt.failed();
             let reason = match other {
                 None => "unknown email",
                 Some(u) if u.disabled => "account disabled",
@@ -164,12 +141,7 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
             return Err(ApiError::invalid(BAD_CREDENTIALS).into());
         }
     };
-    state
-        .login_limits
-        .by_account
-        .lock()
-        .map_err(|_| poisoned())?
-        .clear(&email);
+    attempt.succeeded();
     if super::mfa::factors(&state.db, user.id).await?.any() {
         return start_pending(caller, &user).await;
     }
@@ -210,10 +182,6 @@ async fn audit_login_failure(caller: &Caller, email: &str, reason: &str) -> Resu
         },
     )
     .await
-}
-
-fn poisoned() -> ServerError {
-    ServerError::Config("the sign-in rate limiter is unusable after a panic".into())
 }
 
 /// Signs `user` in: a new session, its cookie, and on to the dashboard.

@@ -16,7 +16,9 @@ pub const PER_IP: Limit = Limit {
     max_failures: 20,
     window: Duration::from_secs(15 * 60),
 };
-/// Failures against one account before it is locked for a while.
+/// Failures against one account from one address before that pair must wait (an
+/// attacker elsewhere cannot lock the owner out), and wrong second-factor codes for one
+/// account.
 pub const PER_ACCOUNT: Limit = Limit {
     max_failures: 5,
     window: Duration::from_secs(15 * 60),
@@ -53,6 +55,29 @@ impl FailureLimiter {
             )
         } else {
             None
+        }
+    }
+
+    /// Counts an attempt as a failure *before* it is checked, so that parallel attempts
+    /// cannot all pass the check first: `Err(wait)` when `key` has used up its failures,
+    /// else the stamp to [`release`](Self::release) if the attempt succeeds.
+    pub fn reserve(&mut self, key: &str, now: Instant) -> Result<Instant, Duration> {
+        if let Some(wait) = self.blocked_for(key, now) {
+            return Err(wait);
+        }
+        self.record_failure(key, now);
+        Ok(now)
+    }
+
+    /// Takes back one reservation made at `stamp` (its attempt succeeded).
+    pub fn release(&mut self, key: &str, stamp: Instant) {
+        if let Some(entry) = self.failures.get_mut(key) {
+            if let Some(i) = entry.iter().rposition(|t| *t == stamp) {
+                entry.remove(i);
+            }
+            if entry.is_empty() {
+                self.failures.remove(key);
+            }
         }
     }
 
@@ -119,6 +144,25 @@ mod tests {
         assert_eq!(l.blocked_for("b", t0), None, "other keys are unaffected");
         // the first failure leaves the window at t0+60
         assert_eq!(l.blocked_for("a", t0 + Duration::from_secs(60)), None);
+    }
+
+    #[test]
+    fn reservations_count_before_the_check_and_can_be_taken_back() {
+        let t0 = Instant::now();
+        let mut l = FailureLimiter::new(LIMIT);
+        let stamps: Vec<_> = (0..3).map(|_| l.reserve("a", t0).unwrap()).collect();
+        assert!(
+            l.reserve("a", t0).is_err(),
+            "the fourth waits before anything is checked"
+        );
+        l.release("a", stamps[0]);
+        assert!(
+            l.reserve("a", t0).is_ok(),
+            "a succeeded attempt gives its place back"
+        );
+        assert!(l.reserve("a", t0).is_err());
+        l.release("b", t0);
+        assert_eq!(l.tracked_keys(), 1);
     }
 
     #[test]

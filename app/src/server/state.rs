@@ -35,6 +35,56 @@ pub struct LoginLimits {
     pub by_account: Mutex<FailureLimiter>,
 }
 
+/// One sign-in attempt, counted as a failure from the moment it starts (finding 7 of
+/// docs/SECURITY.md): fifty parallel wrong passwords cannot all pass the limit and each
+/// cost an argon2 verification. [`succeeded`](Self::succeeded) takes it back.
+#[must_use]
+pub struct Attempt<'a> {
+    limits: &'a LoginLimits,
+    ip: String,
+    account: String,
+    stamp: std::time::Instant,
+}
+
+impl LoginLimits {
+    /// Reserves an attempt from `ip` against `account`, or says how long to wait.
+    pub fn begin(
+        &self,
+        ip: &str,
+        account: &str,
+        now: std::time::Instant,
+    ) -> Result<Attempt<'_>, std::time::Duration> {
+        let stamp = lock(&self.by_ip).reserve(ip, now)?;
+        if let Err(wait) = lock(&self.by_account).reserve(account, now) {
+            lock(&self.by_ip).release(ip, stamp);
+            return Err(wait);
+        }
+        Ok(Attempt {
+            limits: self,
+            ip: ip.to_string(),
+            account: account.to_string(),
+            stamp,
+        })
+    }
+}
+
+impl Attempt<'_> {
+    /// The attempt succeeded: the address gets its place back and the account's count
+    /// starts over.
+    pub fn succeeded(self) {
+        lock(&self.limits.by_ip).release(&self.ip, self.stamp);
+        lock(&self.limits.by_account).clear(&self.account);
+    }
+
+    /// The attempt failed: it stays counted.
+    pub fn failed(self) {}
+}
+
+/// A limiter is plain counters: one left mid-update by a panic is still usable.
+fn lock(m: &Mutex<FailureLimiter>) -> std::sync::MutexGuard<'_, FailureLimiter> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl AppState {
     pub fn new(
         db: DatabaseConnection,

@@ -5,8 +5,9 @@
 //! knows the password could guess codes forever, re-entering the password in between).
 
 use super::auth::Caller;
-use super::error::{Result, ServerError};
+use super::error::Result;
 use super::rate_limit::describe_wait;
+use super::state::Attempt;
 use crate::api::error::ApiError;
 use std::time::Instant;
 
@@ -18,57 +19,19 @@ fn ip_key(caller: &Caller) -> String {
     caller.client.ip.clone().unwrap_or_else(|| "unknown".into())
 }
 
-fn poisoned() -> ServerError {
-    ServerError::Config("the sign-in rate limiter is unusable after a panic".into())
-}
-
-/// `Err(RateLimited)` while this user or this address has used up its failures.
-pub fn check(caller: &Caller, user_id: i64) -> Result<()> {
-    let limits = &caller.state.login_limits;
-    let now = Instant::now();
-    let by_ip = limits
-        .by_ip
-        .lock()
-        .map_err(|_| poisoned())?
-        .blocked_for(&ip_key(caller), now);
-    let by_account = limits
-        .by_account
-        .lock()
-        .map_err(|_| poisoned())?
-        .blocked_for(&account_key(user_id), now);
-    match by_ip.max(by_account) {
-        Some(wait) => Err(ApiError::RateLimited(format!(
-            "Too many wrong codes. Try again in {}.",
-            describe_wait(wait)
-        ))
-        .into()),
-        None => Ok(()),
-    }
-}
-
-pub fn record_failure(caller: &Caller, user_id: i64) -> Result<()> {
-    let limits = &caller.state.login_limits;
-    let now = Instant::now();
-    limits
-        .by_ip
-        .lock()
-        .map_err(|_| poisoned())?
-        .record_failure(&ip_key(caller), now);
-    limits
-        .by_account
-        .lock()
-        .map_err(|_| poisoned())?
-        .record_failure(&account_key(user_id), now);
-    Ok(())
-}
-
-pub fn clear(caller: &Caller, user_id: i64) -> Result<()> {
+/// Reserves a code attempt for this user from this address (counted as wrong until it
+/// [succeeds](super::state::Attempt::succeeded)), or `Err(RateLimited)` while either has
+/// used up its failures.
+pub fn begin(caller: &Caller, user_id: i64) -> Result<Attempt<'_>> {
     caller
         .state
         .login_limits
-        .by_account
-        .lock()
-        .map_err(|_| poisoned())?
-        .clear(&account_key(user_id));
-    Ok(())
+        .begin(&ip_key(caller), &account_key(user_id), Instant::now())
+        .map_err(|wait| {
+            ApiError::RateLimited(format!(
+                "Too many wrong codes. Try again in {}.",
+                describe_wait(wait)
+            ))
+            .into()
+        })
 }

@@ -115,8 +115,10 @@ impl Reply {
 impl Harness {
     pub async fn send(&self, req: Request<Body>) -> Reply {
         let mut req = req;
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 7], 40000))));
+        if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 7], 40000))));
+        }
         let res: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
@@ -161,6 +163,17 @@ impl Harness {
 
     /// Calls a server function the way a browser form does (URL-encoded POST).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.call_from([127, 0, 0, 7], endpoint, form, cookie).await
+    }
+
+    /// [`call`](Self::call) from another client address.
+    pub async fn call_from(
+        &self,
+        ip: [u8; 4],
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -173,7 +186,10 @@ impl Harness {
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
-        self.send(b.body(Body::from(body)).unwrap()).await
+        let mut req = b.body(Body::from(body)).unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+        self.send(req).await
     }
 }
 
