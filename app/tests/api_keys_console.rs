@@ -291,3 +291,99 @@ async fn expiry_in_days() {
     let list = ok(&h, "list_api_keys", &[], &admin).await;
     assert_eq!(row(&list, "monthly")["state"], "expired");
 }
+
+/// Finding 8 of docs/SECURITY.md: a key acts within what its owner holds *now*: a
+/// permission the owner loses is gone from the key, a disabled owner's keys answer 401 at
+/// once, and so do the keys of an owner who no longer exists.
+#[tokio::test]
+async fn keys_follow_their_owner() {
+    use entity::user;
+    let h = harness(None).await;
+    let admin = h.setup_admin().await;
+    let email = "ops@example.com";
+    let ops = h
+        .user_with(&admin, email, &["api_keys:write", "jobs:read", "sources:read"])
+        .await;
+    let created = ok(
+        &h,
+        "create_api_key",
+        &[
+            ("name", "ops ci"),
+            ("permissions[]", "jobs:read"),
+            ("permissions[]", "sources:read"),
+        ],
+        &ops,
+    )
+    .await;
+    let key = created["key"].as_str().unwrap().to_string();
+    assert_eq!(rest_get(&h, "/api/v1/sources", &key).await.status, StatusCode::OK);
+    let owner = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&h.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let id = owner.id.to_string();
+
+    // Moved to a group without sources:read: the key loses it too.
+    let narrower = h
+        .group_with("Job watchers", &["api_keys:write", "jobs:read"])
+        .await
+        .to_string();
+    ok(
+        &h,
+        "update_user",
+        &[("id", &id), ("name", "Ops"), ("group_id", &narrower)],
+        &admin,
+    )
+    .await;
+    let r = rest_get(&h, "/api/v1/sources", &key).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(rest_get(&h, "/api/v1/jobs", &key).await.status, StatusCode::OK);
+
+    // Disabled: 401 at once; enabled again, the key works within the group.
+    ok(&h, "disable_user", &[("id", &id)], &admin).await;
+    let r = rest_get(&h, "/api/v1/jobs", &key).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    ok(&h, "enable_user", &[("id", &id)], &admin).await;
+    assert_eq!(rest_get(&h, "/api/v1/jobs", &key).await.status, StatusCode::OK);
+
+    // Gone (the foreign key leaves the key without an owner): 401, while a key made on
+    // the command line, which never had one, keeps its scopes.
+    let (_, cli_key) = app::server::api_keys::create(
+        &h.state.db,
+        app::server::api_keys::NewKey {
+            name: "operator".into(),
+            permissions: vec!["jobs:read".into()],
+            created_by_user_id: None,
+            expires_at: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    entity::session::Entity::delete_many()
+        .filter(entity::session::Column::UserId.eq(owner.id))
+        .exec(&h.state.db)
+        .await
+        .unwrap();
+    audit_log::Entity::update_many()
+        .col_expr(
+            audit_log::Column::ActorUserId,
+            sea_orm::sea_query::Expr::value(Option::<i64>::None),
+        )
+        .filter(audit_log::Column::ActorUserId.eq(owner.id))
+        .exec(&h.state.db)
+        .await
+        .unwrap();
+    user::Entity::delete_by_id(owner.id)
+        .exec(&h.state.db)
+        .await
+        .unwrap();
+    let r = rest_get(&h, "/api/v1/jobs", &key).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert_eq!(
+        rest_get(&h, "/api/v1/jobs", &cli_key).await.status,
+        StatusCode::OK
+    );
+}

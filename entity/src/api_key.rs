@@ -17,6 +17,9 @@ pub struct Model {
     #[sea_orm(column_type = "JsonBinary")]
     pub permissions: Json,
     pub created_by_user_id: Option<i64>,
+    /// Made by a console user: acts within their current permissions, and stops when
+    /// they are disabled or gone. Keys from the command line have no owner.
+    pub owned: bool,
     pub expires_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,

@@ -8,6 +8,7 @@ mod m20261122_000003_execution_schedule;
 mod m20261122_000004_known_devices;
 mod m20261122_000005_drop_job_notify_on;
 mod m20261206_000006_sso_trust_flags;
+mod m20261206_000007_api_key_owner;
 
 /// Name of the built-in, protected administrators group created by the seed.
 pub const SUPERADMIN_GROUP: &str = "SuperAdmin";
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_known_devices::Migration),
             Box::new(m20261122_000005_drop_job_notify_on::Migration),
             Box::new(m20261206_000006_sso_trust_flags::Migration),
+            Box::new(m20261206_000007_api_key_owner::Migration),
         ]
     }
 }

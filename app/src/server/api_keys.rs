@@ -22,12 +22,28 @@ const TOUCH_EVERY: Duration = Duration::seconds(60);
 pub struct ApiCaller {
     pub key_id: i64,
     pub name: String,
+    /// The key's scopes.
+    pub permissions: Vec<String>,
+    /// What the key's owner holds now; `None` for a key made on the command line.
+    pub owner: Option<OwnerGrants>,
+}
+
+/// The current permissions of an owned key's owner, read on every request.
+#[derive(Debug, Clone)]
+pub struct OwnerGrants {
+    pub superadmin: bool,
     pub permissions: Vec<String>,
 }
 
 impl ApiCaller {
+    /// The key's scopes within what its owner holds now (finding 8 of docs/SECURITY.md):
+    /// a key never keeps a permission its owner has lost.
     pub fn can(&self, needed: Permission) -> bool {
         permissions::grants(&self.permissions, false, needed)
+            && self
+                .owner
+                .as_ref()
+                .is_none_or(|o| permissions::grants(&o.permissions, o.superadmin, needed))
     }
 }
 
@@ -97,6 +113,7 @@ pub async fn create(
         key_hash: Set(hash(&key)),
         permissions: Set(serde_json::json!(new.permissions)),
         created_by_user_id: Set(new.created_by_user_id),
+        owned: Set(new.created_by_user_id.is_some()),
         expires_at: Set(new.expires_at),
         last_used_at: Set(None),
         revoked_at: Set(None),
@@ -127,6 +144,14 @@ pub async fn authenticate(
     if found.revoked_at.is_some() || found.expires_at.is_some_and(|e| e <= now) {
         return Ok(None);
     }
+    let owner = match (found.owned, found.created_by_user_id) {
+        (false, None) => None,
+        (true, None) => return Ok(None),
+        (_, Some(id)) => match owner_grants(db, id).await? {
+            Some(grants) => Some(grants),
+            None => return Ok(None),
+        },
+    };
     if found.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY) {
         let mut active: api_key::ActiveModel = found.clone().into();
         active.last_used_at = Set(Some(now));
@@ -136,6 +161,26 @@ pub async fn authenticate(
         key_id: found.id,
         name: found.name,
         permissions: serde_json::from_value(found.permissions).unwrap_or_default(),
+        owner,
+    }))
+}
+
+/// What user `id` holds now, or `None` when they are disabled or gone: their keys then
+/// answer 401 at once.
+async fn owner_grants(db: &impl ConnectionTrait, id: i64) -> Result<Option<OwnerGrants>> {
+    let Some((owner, Some(group))) = user::Entity::find_by_id(id)
+        .find_also_related(entity::group::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if owner.disabled {
+        return Ok(None);
+    }
+    Ok(Some(OwnerGrants {
+        superadmin: group.protected,
+        permissions: serde_json::from_value(group.permissions).unwrap_or_default(),
     }))
 }
 
@@ -309,13 +354,27 @@ mod tests {
 
     #[test]
     fn scoped_callers() {
-        let c = ApiCaller {
+        let mut c = ApiCaller {
             key_id: 1,
             name: "ci".into(),
-            permissions: vec!["jobs:read".into()],
+            permissions: vec!["jobs:read".into(), "jobs:execute".into()],
+            owner: None,
         };
         assert!(c.can(Permission::JobsRead));
-        assert!(!c.can(Permission::JobsExecute));
+        assert!(!c.can(Permission::JobsWrite));
+        // An owned key: its scopes within what the owner holds now.
+        c.owner = Some(OwnerGrants {
+            superadmin: false,
+            permissions: vec!["jobs:read".into(), "jobs:write".into()],
+        });
+        assert!(c.can(Permission::JobsRead));
+        assert!(!c.can(Permission::JobsExecute), "the owner lost it");
+        assert!(!c.can(Permission::JobsWrite), "never beyond the key's scopes");
+        c.owner = Some(OwnerGrants {
+            superadmin: true,
+            permissions: vec![],
+        });
+        assert!(c.can(Permission::JobsExecute));
     }
 
     fn console_user(perms: &[&str], superadmin: bool) -> AuthUser {
