@@ -1,6 +1,8 @@
 //! Running dump and restore tools as child processes.
 //!
-//! Tools run with `LC_ALL=C` (English messages for the classifier), stdin closed unless
+//! Tools run with a cleared environment (only `PATH`, `HOME` and `TMPDIR` are passed on,
+//! so the master key and anything else in Bulwark's environment stays out of them; finding
+//! 9 of docs/SECURITY.md), `LC_ALL=C` (English messages for the classifier), stdin closed unless
 //! fed, and `kill_on_drop`: dropping a stream or a restore future stops the tool, which
 //! is how cancellation works. Passwords go through the environment, never argv.
 
@@ -26,6 +28,9 @@ const OUTPUT_LIMIT: u64 = 16 << 20;
 /// The chunk copied into a restore tool's stdin at a time.
 const FEED_CHUNK: usize = 64 << 10;
 
+/// The only variables of Bulwark's environment a tool sees.
+const PASSED_ON: [&str; 3] = ["PATH", "HOME", "TMPDIR"];
+
 /// One invocation of a dump or restore tool.
 pub struct Tool {
     name: String,
@@ -39,6 +44,12 @@ impl Tool {
     /// again, looked up on PATH, or a full path).
     pub fn new(name: impl Into<String>, program: impl AsRef<OsStr>) -> Self {
         let mut command = Command::new(program.as_ref());
+        command.env_clear();
+        for kept in PASSED_ON {
+            if let Some(value) = std::env::var_os(kept) {
+                command.env(kept, value);
+            }
+        }
         command
             .env("LC_ALL", "C")
             .stdin(Stdio::null())

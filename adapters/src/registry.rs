@@ -231,6 +231,20 @@ mod tests {
                         a.id, f.name
                     );
                 }
+                if f.name.ends_with("_tool") || f.name == "tool_dir" {
+                    assert!(
+                        f.program,
+                        "{}.{} runs a program but is not marked so",
+                        a.id, f.name
+                    );
+                }
+                if f.field_type == FieldType::Path && !f.program {
+                    assert!(
+                        f.host_path,
+                        "{}.{} is a host path but is not marked so",
+                        a.id, f.name
+                    );
+                }
             }
             // An edit keeps stored secrets only while their endpoint stays: an adapter
             // with secrets but no endpoint would let them follow any change.

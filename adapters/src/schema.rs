@@ -34,6 +34,12 @@ pub struct ConfigField {
     /// receives the password. Changing it needs the secrets entered again.
     #[serde(default)]
     pub endpoint: bool,
+    /// A program (or a folder of programs) run on the Bulwark host.
+    #[serde(default)]
+    pub program: bool,
+    /// A file or folder on the Bulwark host that the adapter reads or writes.
+    #[serde(default)]
+    pub host_path: bool,
 }
 
 impl ConfigField {
@@ -48,6 +54,8 @@ impl ConfigField {
             help: None,
             options: Vec::new(),
             endpoint: false,
+            program: false,
+            host_path: false,
         }
     }
 
@@ -63,6 +71,16 @@ impl ConfigField {
 
     pub fn endpoint(mut self) -> Self {
         self.endpoint = true;
+        self
+    }
+
+    pub fn program(mut self) -> Self {
+        self.program = true;
+        self
+    }
+
+    pub fn host_path(mut self) -> Self {
+        self.host_path = true;
         self
     }
 

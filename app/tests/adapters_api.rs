@@ -197,7 +197,7 @@ async fn scenario(h: Harness) {
     assert!(rows[0]["last_check_at"].is_string());
 
     // A local destination tests ONLINE; the unsaved form can be tested too.
-    let dir = h.data_dir.join("backups");
+    let dir = h.data_dir.with_extension("backups");
     std::fs::create_dir_all(&dir).unwrap();
     let dir_s = dir.display().to_string();
     let dest_form = [

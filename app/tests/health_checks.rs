@@ -47,11 +47,12 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
 }
 
 async fn scenario(h: Harness) {
-    let dir = h.data_dir.join("backups");
+    let dir = h.data_dir.with_extension("backups");
     std::fs::create_dir_all(&dir).unwrap();
     let dest = adapter_store::create(
         &h.state.db,
         &h.state.master_key,
+        &app::server::host_access::HostAccess::new(&h.state.config, true),
         AdapterKind::Destination,
         "local",
         "local-disk",
@@ -62,6 +63,7 @@ async fn scenario(h: Harness) {
     let source = adapter_store::create(
         &h.state.db,
         &h.state.master_key,
+        &app::server::host_access::HostAccess::new(&h.state.config, true),
         AdapterKind::Source,
         "postgres",
         "nowhere",
@@ -176,11 +178,12 @@ async fn health_checks_on_postgres() {
 #[tokio::test]
 async fn loops_share_the_work_and_stop() {
     let h = harness(None).await;
-    let dir = h.data_dir.join("backups");
+    let dir = h.data_dir.with_extension("backups");
     std::fs::create_dir_all(&dir).unwrap();
     let dest = adapter_store::create(
         &h.state.db,
         &h.state.master_key,
+        &app::server::host_access::HostAccess::new(&h.state.config, true),
         AdapterKind::Destination,
         "local",
         "local-disk",
@@ -226,11 +229,12 @@ async fn health_log_server_function() {
         )
         .await;
     let admin = r.session_cookie().expect("setup signs in");
-    let dir = h.data_dir.join("backups");
+    let dir = h.data_dir.with_extension("backups");
     std::fs::create_dir_all(&dir).unwrap();
     let dest = adapter_store::create(
         &h.state.db,
         &h.state.master_key,
+        &app::server::host_access::HostAccess::new(&h.state.config, true),
         AdapterKind::Destination,
         "local",
         "local-disk",

@@ -450,7 +450,7 @@ async fn sources(h: &Harness) {
 async fn destinations(h: &Harness) {
     let admin = key(h, "dst-admin", &["destinations:read", "destinations:write"]).await;
     let reader = key(h, "dst-reader", &["destinations:read"]).await;
-    let dir = h.data_dir.join("rest-backups");
+    let dir = h.data_dir.with_extension("rest-backups");
     std::fs::create_dir_all(&dir).unwrap();
 
     let local = expect(
@@ -664,7 +664,7 @@ async fn jobs(h: &Harness) {
     let work = temp_dir("rest-crud-jobs");
     let file = work.join("app.db");
     make_sqlite(&file, 10).await;
-    let dir = h.data_dir.join("job-backups");
+    let dir = h.data_dir.with_extension("job-backups");
     std::fs::create_dir_all(&dir).unwrap();
     let create = |path: &'static str, body: Value| {
         let admin = admin.clone();

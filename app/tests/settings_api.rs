@@ -200,11 +200,13 @@ async fn purge_removes_old_rows_in_batches_and_keeps_recent_ones(h: Harness) {
     let now = Utc::now();
     let old = now - Duration::days(400);
     let recent = now - Duration::days(1);
-    let dir = h.data_dir.join("d");
+    // Beside the data folder: a destination inside it is refused.
+    let dir = h.data_dir.with_extension("dest");
     std::fs::create_dir_all(&dir).unwrap();
     let dest = adapter_store::create(
         db,
         &h.state.master_key,
+        &app::server::host_access::HostAccess::new(&h.state.config, true),
         AdapterKind::Destination,
         "local",
         "disk",

@@ -25,6 +25,7 @@ impl LocalDestination {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("path", "Directory", FieldType::Path)
+                .host_path()
                 .required()
                 .help("Absolute path of the directory backups are stored in, e.g. /mnt/backups"),
         ]

@@ -35,9 +35,11 @@ impl MysqlSource {
             ConfigField::new("username", "Username", FieldType::Text).required(),
             ConfigField::new("password", "Password", FieldType::Password),
             ConfigField::new("dump_tool", "Dump tool", FieldType::Text)
+                .program()
                 .endpoint()
                 .help("Name or path of the dump tool; empty = mariadb-dump, else mysqldump"),
             ConfigField::new("client_tool", "Client tool", FieldType::Text)
+                .program()
                 .endpoint()
                 .help("Name or path of the client used to restore; empty = mariadb, else mysql"),
         ]

@@ -58,7 +58,7 @@ impl PostgresSource {
             ConfigField::new("sslmode", "SSL mode", FieldType::Select)
                 .options(&["disable", "prefer", "require"])
                 .default("prefer"),
-            ConfigField::new("tool_dir", "Client tools directory", FieldType::Path).endpoint().help(
+            ConfigField::new("tool_dir", "Client tools directory", FieldType::Path).program().endpoint().help(
                 "Directory holding pg_dump, pg_restore and psql of the server's major version; empty = PATH",
             ),
         ]

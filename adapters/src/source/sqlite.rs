@@ -23,9 +23,11 @@ impl SqliteSource {
     pub fn schema() -> Vec<ConfigField> {
         vec![
             ConfigField::new("path", "Database file", FieldType::Path)
+                .host_path()
                 .required()
                 .help("Absolute path of the SQLite database file"),
             ConfigField::new("temp_dir", "Temporary directory", FieldType::Path)
+                .host_path()
                 .help("Where the consistent copy is made before upload; empty = the system's"),
         ]
     }

@@ -43,8 +43,17 @@ pub async fn create_adapter(
         let caller = guard(Need::Permission(kind.write_permission()))?;
         let me = caller.user()?;
         let state = &caller.state;
-        let created =
-            adapter_store::create(&state.db, &state.master_key, kind, &adapter_id, &name, &config).await?;
+        let access = crate::server::host_access::HostAccess::new(&state.config, me.superadmin);
+        let created = adapter_store::create(
+            &state.db,
+            &state.master_key,
+            &access,
+            kind,
+            &adapter_id,
+            &name,
+            &config,
+        )
+        .await?;
         audit::record(
             &state.db,
             Actor::User(me),
@@ -83,8 +92,9 @@ pub async fn update_adapter(
         let caller = guard(Need::Permission(kind.write_permission()))?;
         let me = caller.user()?;
         let state = &caller.state;
+        let access = crate::server::host_access::HostAccess::new(&state.config, me.superadmin);
         let (updated, replaced) =
-            adapter_store::update(&state.db, &state.master_key, kind, id, &name, &config).await?;
+            adapter_store::update(&state.db, &state.master_key, &access, kind, id, &name, &config).await?;
         let summary = if replaced.is_empty() {
             format!("edited {} {}", kind.as_str(), updated.name)
         } else {
@@ -199,6 +209,8 @@ pub async fn test_adapter_form(
         if let Some(old) = &stored {
             secrets::check_secrets_stay(&schema, old, &edit)?;
         }
+        let access = crate::server::host_access::HostAccess::new(&state.config, caller.user()?.superadmin);
+        crate::server::host_access::check(&access, &schema, stored.as_ref(), &config)?;
         if kind == AdapterKind::Notification {
             let me = caller.user()?;
             let name = "an unsaved channel";

@@ -3,6 +3,7 @@
 
 use super::adapter_forms::{config_from_form, field_spec, form_values};
 use super::error::Result;
+use super::host_access::{self, HostAccess};
 use super::master_key::MasterKey;
 use super::secrets;
 use crate::api::adapter_types::{AdapterKind, AdapterRow, AdapterType, Health};
@@ -135,6 +136,7 @@ pub async fn find(db: &impl ConnectionTrait, kind: AdapterKind, id: i64) -> Resu
 pub async fn create(
     db: &impl ConnectionTrait,
     key: &MasterKey,
+    access: &HostAccess<'_>,
     kind: AdapterKind,
     adapter_id: &str,
     name: &str,
@@ -145,6 +147,7 @@ pub async fn create(
     let schema = (info.schema)();
     let config = config_from_form(&schema, form);
     check_config(kind, info, &config)?;
+    host_access::check(access, &schema, None, &config)?;
     let (sealed, public) = secrets::seal(key, &schema, &config);
     let now = Utc::now();
     let inserted = adapter_config::ActiveModel {
@@ -176,6 +179,7 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     key: &MasterKey,
+    access: &HostAccess<'_>,
     kind: AdapterKind,
     id: i64,
     name: &str,
@@ -190,6 +194,7 @@ pub async fn update(
     let config = secrets::merge_edit(&schema, &old_config, &edit);
     check_config(kind, info, &config)?;
     secrets::check_secrets_stay(&schema, &old_config, &edit)?;
+    host_access::check(access, &schema, Some(&old_config), &config)?;
     let changed = config != old_config;
     let replaced: Vec<String> = schema
         .iter()

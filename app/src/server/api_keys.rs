@@ -36,6 +36,12 @@ pub struct OwnerGrants {
 }
 
 impl ApiCaller {
+    /// A key with every permission whose owner (if it has one) is a SuperAdmin.
+    pub fn superadmin(&self) -> bool {
+        self.permissions.iter().any(|p| p == permissions::ALL)
+            && self.owner.as_ref().is_none_or(|o| o.superadmin)
+    }
+
     /// The key's scopes within what its owner holds now (finding 8 of docs/SECURITY.md):
     /// a key never keeps a permission its owner has lost.
     pub fn can(&self, needed: Permission) -> bool {

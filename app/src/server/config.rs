@@ -18,6 +18,22 @@ pub struct Config {
     pub site_root: PathBuf,
     /// `BULWARK_DISABLE_PASSWORD_LOGIN=true`: only SSO signs in (while a provider is enabled).
     pub disable_password_login: bool,
+    /// `BULWARK_TOOL_DIRS` (`:`-separated): where a tool path set on a source must point.
+    pub tool_dirs: Vec<PathBuf>,
+    /// `BULWARK_FILE_ROOTS` (`:`-separated): where file sources and local destinations may
+    /// point; empty allows any path outside the data folder.
+    pub file_roots: Vec<PathBuf>,
+}
+
+/// Where the stock client tools live on Debian and in the image.
+pub const DEFAULT_TOOL_DIRS: &str = "/usr/bin:/usr/local/bin:/usr/lib/postgresql";
+
+fn path_list(text: &str) -> Vec<PathBuf> {
+    text.split(':')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +94,22 @@ impl Config {
             .unwrap_or_else(default_site_root);
         let disable_password_login = get("BULWARK_DISABLE_PASSWORD_LOGIN")
             .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
+        let tool_dirs = path_list(&get("BULWARK_TOOL_DIRS").unwrap_or_else(|| DEFAULT_TOOL_DIRS.into()));
+        let file_roots = path_list(&get("BULWARK_FILE_ROOTS").unwrap_or_default());
+        for (var, list) in [
+            ("BULWARK_TOOL_DIRS", &tool_dirs),
+            ("BULWARK_FILE_ROOTS", &file_roots),
+        ] {
+            if let Some(relative) = list.iter().find(|p| !p.is_absolute()) {
+                return Err(ServerError::Config(format!(
+                    "{var}: {} is not an absolute path",
+                    relative.display()
+                )));
+            }
+        }
         Ok(Config {
+            tool_dirs,
+            file_roots,
             disable_password_login,
             data_dir,
             database_url,

@@ -20,6 +20,7 @@ pub mod flows;
 pub mod groups;
 pub mod health;
 pub mod health_checks;
+pub mod host_access;
 pub mod job_preview;
 pub mod job_rows;
 pub mod job_schedule;

@@ -10,6 +10,7 @@ use crate::api::adapter_types::AdapterKind;
 use crate::api::error::ApiError;
 use crate::server::adapter_forms::as_text;
 use crate::server::audit::Entry;
+use crate::server::host_access::HostAccess;
 use crate::server::state::AppState;
 use crate::server::{adapter_health, adapter_store, secrets};
 use adapters::ConfigField;
@@ -147,9 +148,11 @@ pub async fn create<K: Kind>(
     let JsonBody(input) = input?;
     let schema = schema_of(kind, &input.adapter_id);
     let form = form_text(&schema, &input.config);
+    let access = HostAccess::new(&state.config, key.superadmin());
     let created = adapter_store::create(
         &state.db,
         &state.master_key,
+        &access,
         kind,
         &input.adapter_id,
         &input.name,
@@ -204,8 +207,9 @@ pub async fn update<K: Kind>(
             .collect(),
     };
     let name = input.name.unwrap_or_else(|| stored.name.clone());
+    let access = HostAccess::new(&state.config, key.superadmin());
     let (updated, replaced) =
-        adapter_store::update(&state.db, &state.master_key, kind, id, &name, &form).await?;
+        adapter_store::update(&state.db, &state.master_key, &access, kind, id, &name, &form).await?;
     let summary = if replaced.is_empty() {
         format!("edited {} {}", kind.as_str(), updated.name)
     } else {
