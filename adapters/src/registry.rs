@@ -264,7 +264,15 @@ mod tests {
         assert_eq!(pg.kind(), "postgres");
         let local = destination("local", &json!({"path": "/var/backups"})).unwrap();
         assert_eq!(local.kind(), "local");
-        let s3 = destination("s3", &json!({"bucket": "b", "region": "eu-west-1"})).unwrap();
+        let s3 = destination(
+            "s3",
+            &json!({"bucket": "b", "region": "eu-west-1", "use_server_credentials": true}),
+        )
+        .unwrap();
+        assert!(
+            destination("s3", &json!({"bucket": "b"})).is_err(),
+            "keyless needs the switch"
+        );
         assert!(s3.describe().contains("s3://b"));
         assert!(destination("local", &json!({"path": "relative"})).is_err());
         assert!(

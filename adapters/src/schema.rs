@@ -40,6 +40,10 @@ pub struct ConfigField {
     /// A file or folder on the Bulwark host that the adapter reads or writes.
     #[serde(default)]
     pub host_path: bool,
+    /// A switch that lends the adapter something of the host's (its cloud identity):
+    /// only a SuperAdmin may turn it on.
+    #[serde(default)]
+    pub superadmin_only: bool,
 }
 
 impl ConfigField {
@@ -56,6 +60,7 @@ impl ConfigField {
             endpoint: false,
             program: false,
             host_path: false,
+            superadmin_only: false,
         }
     }
 
@@ -76,6 +81,11 @@ impl ConfigField {
 
     pub fn program(mut self) -> Self {
         self.program = true;
+        self
+    }
+
+    pub fn superadmin_only(mut self) -> Self {
+        self.superadmin_only = true;
         self
     }
 

@@ -187,3 +187,58 @@ async fn adapters_stay_within_the_hosts_limits() {
     std::fs::remove_dir_all(&h.data_dir).ok();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Finding 10: an S3 destination without keys acts as the Bulwark host itself (its AWS
+/// environment, profile or IAM role), so it needs a switch only a SuperAdmin may turn on.
+#[tokio::test]
+async fn the_servers_cloud_identity_is_a_superadmins_to_lend() {
+    let h = common::harness(None).await;
+    let admin = h.setup_admin().await;
+    let editor = h
+        .user_with(
+            &admin,
+            "editor@example.com",
+            &["destinations:read", "destinations:write"],
+        )
+        .await;
+    let keyless = || {
+        vec![
+            ("bucket", "backups".to_string()),
+            ("region", "eu-west-1".to_string()),
+        ]
+    };
+    let r = save(&h, &editor, "destination", "s3", keyless()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("enter an access key ID and secret access key"),
+        "{}",
+        r.body
+    );
+    let mut lent = keyless();
+    lent.push(("use_server_credentials", "on".to_string()));
+    let r = save(&h, &editor, "destination", "s3", lent.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("only a SuperAdmin may switch on"), "{}", r.body);
+    // With keys of its own, the editor needs no one.
+    let mut keyed = keyless();
+    keyed.push(("access_key_id", "AKIDEXAMPLE".to_string()));
+    keyed.push(("secret_access_key", "their-own-secret".to_string()));
+    let r = save(&h, &editor, "destination", "s3", keyed).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = save(&h, &admin, "destination", "s3", lent).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = r.json().as_i64().unwrap().to_string();
+    // The editor may edit the SuperAdmin's destination while the switch stays as it is.
+    let form = [
+        ("kind", "destination"),
+        ("id", id.as_str()),
+        ("name", "offsite"),
+        ("config[bucket]", "backups"),
+        ("config[region]", "eu-west-1"),
+        ("config[prefix]", "nightly"),
+        ("config[use_server_credentials]", "on"),
+    ];
+    let r = h.call("update_adapter", &form, Some(&editor)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    std::fs::remove_dir_all(&h.data_dir).ok();
+}

@@ -111,6 +111,8 @@ struct FormConfig {
     secret_access_key: Option<String>,
     #[serde(default)]
     storage_class: Option<String>,
+    #[serde(default)]
+    use_server_credentials: Option<bool>,
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -137,9 +139,12 @@ impl S3Destination {
             ConfigField::new("path_style", "Path-style addressing", FieldType::Bool)
                 .default(false)
                 .help("Needed by most self-hosted stores (MinIO, Garage, Ceph)"),
-            ConfigField::new("access_key_id", "Access key ID", FieldType::Text)
-                .help("Leave both keys empty to use the server's AWS environment, profile or IAM role"),
+            ConfigField::new("access_key_id", "Access key ID", FieldType::Text),
             ConfigField::new("secret_access_key", "Secret access key", FieldType::Password),
+            ConfigField::new("use_server_credentials", "Use the server's own AWS credentials", FieldType::Bool)
+                .default(false)
+                .superadmin_only()
+                .help("Without keys: the server's AWS environment, profile or IAM role. Only a SuperAdmin may switch this on"),
             ConfigField::new("storage_class", "Storage class", FieldType::Select)
                 .options(STORAGE_CLASSES)
                 .help("Empty for the bucket's default. GLACIER and DEEP_ARCHIVE must be restored before a backup can be read"),
@@ -149,6 +154,15 @@ impl S3Destination {
     pub fn from_config(config: &serde_json::Value) -> Result<Self> {
         let form: FormConfig = serde_json::from_value(config.clone())
             .map_err(|e| AdapterError::InvalidConfig(format!("S3 destination: {e}")))?;
+        // Keyless, the SDK would act as the Bulwark host itself (its environment, profile
+        // or IAM role): only when that was asked for (finding 10 of docs/SECURITY.md).
+        let keyless = non_empty(form.access_key_id.clone()).is_none()
+            && non_empty(form.secret_access_key.clone()).is_none();
+        if keyless && !form.use_server_credentials.unwrap_or(false) {
+            return Err(AdapterError::InvalidConfig(
+                "S3 destination: enter an access key ID and secret access key, or have a SuperAdmin switch on \"Use the server's own AWS credentials\"".into(),
+            ));
+        }
         Self::new(S3Config {
             endpoint: non_empty(form.endpoint),
             region: non_empty(form.region).unwrap_or_else(|| DEFAULT_REGION.to_string()),
@@ -508,10 +522,28 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn keyless_needs_the_servers_credentials_switched_on() {
+        for off in [
+            json!({"bucket": "b"}),
+            json!({"bucket": "b", "access_key_id": "", "use_server_credentials": false}),
+        ] {
+            let err = S3Destination::from_config(&off).err().unwrap().to_string();
+            assert!(err.contains("Use the server's own AWS credentials"), "{err}");
+        }
+        assert!(
+            S3Destination::from_config(
+                &json!({"bucket": "b", "access_key_id": "k", "secret_access_key": "s"})
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn form_settings_are_normalised() {
         let d = S3Destination::from_config(&json!({
             "endpoint": "", "region": "", "bucket": "backups", "prefix": "/team/db/",
-            "access_key_id": "", "secret_access_key": "", "storage_class": ""
+            "access_key_id": "", "secret_access_key": "", "storage_class": "",
+            "use_server_credentials": true
         }))
         .unwrap();
         assert_eq!(d.config().region, DEFAULT_REGION);

@@ -2,7 +2,8 @@
 //! A tool path runs a program as Bulwark, so only a SuperAdmin sets one, and only to
 //! something under `BULWARK_TOOL_DIRS`. A file source or local destination never points
 //! into the data folder (its database and master key) or at the key file, nor outside
-//! `BULWARK_FILE_ROOTS` when that is set.
+//! `BULWARK_FILE_ROOTS` when that is set. A switch that lends an adapter the host's own
+//! cloud identity is a SuperAdmin's to turn on (finding 10).
 
 use super::config::{Config, KeySource};
 use super::error::Result;
@@ -48,6 +49,16 @@ pub fn check(
             }
             check_program(access.config, field, program)?;
         }
+        if field.superadmin_only
+            && truthy(config, field)
+            && !before.is_some_and(|b| truthy(b, field))
+            && !access.superadmin
+        {
+            return Err(ApiError::Forbidden {
+                permission: format!("SuperAdmin: only a SuperAdmin may switch on “{}”", field.label),
+            }
+            .into());
+        }
         if field.host_path
             && let Some(path) = now
         {
@@ -55,6 +66,14 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+fn truthy(config: &Value, field: &ConfigField) -> bool {
+    match config.get(field.name) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.trim(), "true" | "on" | "1" | "yes"),
+        _ => false,
+    }
 }
 
 fn text<'v>(config: &'v Value, field: &ConfigField) -> Option<&'v str> {
