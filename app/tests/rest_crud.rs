@@ -26,6 +26,7 @@ on_both_backends!(
     stored_secrets_only_go_where_they_were_entered_for,
     secrets_follow_endpoint
 );
+on_both_backends!(secrets_keep_their_exact_spelling_on_every_path, secret_spelling);
 
 async fn key(h: &Harness, name: &str, perms: &[&str]) -> String {
     api_keys::create(
@@ -1291,4 +1292,136 @@ async fn secrets_follow_endpoint(h: &Harness) {
         StatusCode::OK,
     );
     assert_eq!(stored_config(h, id).await["password"], PASSWORD);
+}
+
+/// Finding 17 of docs/SECURITY.md: one rule for every path that takes a secret. It is
+/// kept exactly as typed, surrounding spaces included; a value of only whitespace counts
+/// as not entered (an edit keeps the stored secret).
+async fn secret_spelling(h: &Harness) {
+    const SPACED: &str = "  pass word\t ";
+    let admin = h.setup_admin().await;
+    let api = key(h, "spelling", &["sources:read", "sources:write"]).await;
+    let pg = |name: &'static str, password: &'static str| {
+        vec![
+            ("kind", "source"),
+            ("adapter_id", "postgres"),
+            ("name", name),
+            ("config[host]", "127.0.0.1"),
+            ("config[port]", "5432"),
+            ("config[username]", "backup"),
+            ("config[password]", password),
+            ("config[format]", "custom"),
+            ("config[sslmode]", "disable"),
+        ]
+    };
+    let r = h
+        .call("create_adapter", &pg("console-db", SPACED), Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let console_id = r.json().as_i64().unwrap();
+    let rest_config = |password: &str| {
+        json!({"host": "127.0.0.1", "port": 5432, "username": "backup", "password": password,
+               "format": "custom", "sslmode": "disable"})
+    };
+    let r = call(
+        h,
+        "POST",
+        "/api/v1/sources",
+        &api,
+        Some(json!({"adapter_id": "postgres", "name": "rest-db", "config": rest_config(SPACED)})),
+    )
+    .await;
+    let rest_id = expect(&r, StatusCode::CREATED)["id"].as_i64().unwrap();
+    let issuer = std::env::var("TEST_OIDC_ISSUER").unwrap_or_else(|_| "http://127.0.0.1:58300".into());
+    let sso = |secret: &'static str, id: Option<&str>| {
+        let mut form = vec![
+            ("slug".to_string(), "corp".to_string()),
+            ("button_label".into(), "Corp SSO".into()),
+            ("issuer_url".into(), issuer.clone()),
+            ("client_id".into(), "backup-app".into()),
+            ("client_secret".into(), secret.into()),
+            ("scopes".into(), "openid email profile".into()),
+            ("enabled".into(), "on".into()),
+        ];
+        if let Some(id) = id {
+            form.push(("id".into(), id.into()));
+        }
+        form
+    };
+    let form = sso(SPACED, None);
+    let r = h.call("save_sso_provider", &as_refs(&form), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let sso_id = r.json()["id"].as_i64().unwrap().to_string();
+    let sso_secret = || async {
+        let row = entity::sso_provider::Entity::find()
+            .one(&h.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        String::from_utf8(h.state.master_key.open(&row.client_secret_encrypted).unwrap()).unwrap()
+    };
+
+    assert_eq!(
+        stored_config(h, console_id).await["password"],
+        SPACED,
+        "console form"
+    );
+    assert_eq!(stored_config(h, rest_id).await["password"], SPACED, "REST");
+    assert_eq!(sso_secret().await, SPACED, "SSO client secret");
+
+    // Only whitespace: not entered, so every edit keeps what is stored.
+    let mut edit = pg("console-db", " \t ");
+    edit.retain(|(k, _)| *k != "adapter_id");
+    let id_text = console_id.to_string();
+    edit.push(("id", &id_text));
+    let r = h.call("update_adapter", &edit, Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = call(
+        h,
+        "PUT",
+        &format!("/api/v1/sources/{rest_id}"),
+        &api,
+        Some(json!({"config": rest_config(" \t ")})),
+    )
+    .await;
+    expect(&r, StatusCode::OK);
+    let form = sso(" \t ", Some(&sso_id));
+    let r = h.call("save_sso_provider", &as_refs(&form), Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        stored_config(h, console_id).await["password"],
+        SPACED,
+        "console edit"
+    );
+    assert_eq!(stored_config(h, rest_id).await["password"], SPACED, "REST edit");
+    assert_eq!(sso_secret().await, SPACED, "SSO edit");
+    let replaced = audits(h, "spelling", "source.update").await;
+    assert_eq!(replaced.len(), 1);
+    assert!(
+        !replaced[0].summary.contains("replaced secrets"),
+        "whitespace replaced nothing: {}",
+        replaced[0].summary
+    );
+
+    // A new adapter whose password is only whitespace has none.
+    let r = call(
+        h,
+        "POST",
+        "/api/v1/sources",
+        &api,
+        Some(json!({"adapter_id": "postgres", "name": "blank-db", "config": rest_config("   ")})),
+    )
+    .await;
+    let blank = expect(&r, StatusCode::CREATED);
+    assert_eq!(blank["secrets"]["password"], "unset", "{blank}");
+    assert!(
+        stored_config(h, blank["id"].as_i64().unwrap())
+            .await
+            .get("password")
+            .is_none()
+    );
+}
+
+fn as_refs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }

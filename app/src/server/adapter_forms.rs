@@ -66,8 +66,11 @@ pub fn config_from_form(schema: &[ConfigField], form: &HashMap<String, String>) 
                     .map(|l| Value::String(l.to_string()))
                     .collect(),
             )),
-            // Secrets and free text keep their exact spelling, spaces included.
-            FieldType::Password | FieldType::Textarea => Some(Value::String(form[field.name].clone())),
+            // Secrets (super::secrets::entered) and free text keep their exact spelling.
+            _ if field.secret && field.field_type != FieldType::List => {
+                Some(Value::String(form[field.name].clone()))
+            }
+            FieldType::Textarea => Some(Value::String(form[field.name].clone())),
             _ => Some(Value::String(raw.to_string())),
         };
         if let Some(v) = value {

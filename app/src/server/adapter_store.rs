@@ -202,7 +202,8 @@ pub async fn update(
             f.secret
                 && form
                     .get(f.name)
-                    .is_some_and(|v| !v.is_empty() && v != secrets::SET)
+                    .and_then(|v| secrets::entered(v))
+                    .is_some_and(|v| v != secrets::SET)
         })
         .map(|f| f.name.to_string())
         .collect();

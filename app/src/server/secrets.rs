@@ -10,6 +10,13 @@ use serde_json::{Map, Value};
 /// What the console shows for a secret field that has a value.
 pub const SET: &str = "set";
 
+/// The one rule for a secret typed anywhere (console, REST, SSO): it is kept exactly as
+/// given, surrounding spaces included, and a value of only whitespace counts as not
+/// entered (finding 17 of docs/SECURITY.md).
+pub fn entered(raw: &str) -> Option<&str> {
+    (!raw.trim().is_empty()).then_some(raw)
+}
+
 /// Seals `config` and derives the metadata the browser may see.
 pub fn seal(key: &MasterKey, schema: &[ConfigField], config: &Value) -> (String, Value) {
     let sealed = key.seal(config.to_string().as_bytes());

@@ -85,7 +85,7 @@ pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
             "Enter the client ID registered at the provider.",
         ));
     }
-    let client_secret = Some(form.client_secret.trim().to_string()).filter(|s| !s.is_empty());
+    let client_secret = super::secrets::entered(&form.client_secret).map(str::to_string);
     let mut scopes: Vec<&str> = form.scopes.split_whitespace().collect();
     if scopes.is_empty() {
         scopes = DEFAULT_SCOPES.split(' ').collect();
