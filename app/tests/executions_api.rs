@@ -10,9 +10,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::Harness;
 use engine_fixtures::{JobSpec, create_job, sqlite_source};
 use entity::enums::{ExecutionKind, ExecutionStatus, ExecutionTrigger, LogLevel};
-use entity::{execution, execution_log};
+use entity::{execution, execution_log, group, session, user};
 use http::StatusCode;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -23,6 +23,7 @@ on_both_backends!(
     detail_and_events,
     with_backend
 );
+on_both_backends!(live_streams_end_with_their_session, streams_end, with_backend);
 
 fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
@@ -321,4 +322,119 @@ async fn detail_and_events(h: &Harness, _backend: &str) {
     assert_eq!(lines, ["line 1", "line 2", "line 3"], "{events:?}");
     assert_eq!(events.last().unwrap()["type"], "status");
     assert_eq!(events.last().unwrap()["status"], "success");
+}
+
+/// Finding 13 of docs/SECURITY.md: a live log stream ends (with a last event saying why)
+/// within seconds of its session being signed out, expiring, or losing executions:read.
+async fn streams_end(h: &Harness, backend: &str) {
+    let admin = h.setup_admin().await;
+    let jobs = two_jobs(h).await;
+    let mut running = row(0, jobs);
+    running.status = Set(ExecutionStatus::Running);
+    running.finished_at = Set(None);
+    let running = running.insert(&h.state.db).await.unwrap();
+    let path = format!("/events/executions/{}", running.id);
+
+    // Follows the stream while `end` runs; the stream must end by itself soon after.
+    async fn follow_while<F: std::future::Future<Output = ()>>(
+        h: &Harness,
+        path: &str,
+        cookie: &str,
+        end: F,
+    ) -> Vec<Value> {
+        let stream = h.get(path, Some(cookie));
+        let end = async {
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            end.await;
+        };
+        let (r, ()) = tokio::time::timeout(std::time::Duration::from_secs(12), async {
+            tokio::join!(stream, end)
+        })
+        .await
+        .expect("the stream ends once its session no longer allows it");
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .map(|d| serde_json::from_str(d).unwrap())
+            .collect()
+    }
+    let ended = |events: &[Value]| events.last().cloned().unwrap_or_default();
+    let session_of = |cookie: String| async move {
+        let token = cookie.split_once('=').unwrap().1.to_string();
+        session::Entity::find()
+            .filter(session::Column::TokenHash.eq(app::server::session::hash_token(&token)))
+            .one(&h.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
+    // Signed out.
+    let reader = h.user_with(&admin, "r1@example.com", &["executions:read"]).await;
+    let events = follow_while(h, &path, &reader, async {
+        let r = h.call("logout", &[], Some(&reader)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    })
+    .await;
+    let last = ended(&events);
+    assert_eq!(last["type"], "ended", "{backend}: {events:?}");
+    assert!(
+        last["reason"].as_str().unwrap().contains("session ended"),
+        "{last}"
+    );
+    assert_eq!(events[0]["type"], "status", "it streamed before: {events:?}");
+
+    // Expired (the idle timeout passed).
+    let reader = h.user_with(&admin, "r2@example.com", &["executions:read"]).await;
+    let s = session_of(reader.clone()).await;
+    let events = follow_while(h, &path, &reader, async {
+        let mut s: session::ActiveModel = s.into();
+        s.expires_at = Set(Utc::now() - Duration::seconds(1));
+        s.update(&h.state.db).await.unwrap();
+    })
+    .await;
+    assert_eq!(ended(&events)["type"], "ended", "{backend}: {events:?}");
+
+    // Disabled.
+    let reader = h.user_with(&admin, "r3@example.com", &["executions:read"]).await;
+    let s = session_of(reader.clone()).await;
+    let events = follow_while(h, &path, &reader, async {
+        let u = user::Entity::find_by_id(s.user_id)
+            .one(&h.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut u: user::ActiveModel = u.into();
+        u.disabled = Set(true);
+        u.update(&h.state.db).await.unwrap();
+    })
+    .await;
+    assert_eq!(ended(&events)["type"], "ended", "{backend}: {events:?}");
+
+    // The group no longer grants executions:read.
+    let reader = h.user_with(&admin, "r4@example.com", &["executions:read"]).await;
+    let s = session_of(reader.clone()).await;
+    let events = follow_while(h, &path, &reader, async {
+        let u = user::Entity::find_by_id(s.user_id)
+            .one(&h.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let g = group::Entity::find_by_id(u.group_id)
+            .one(&h.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut g: group::ActiveModel = g.into();
+        g.permissions = Set(json!(["jobs:read"]));
+        g.update(&h.state.db).await.unwrap();
+    })
+    .await;
+    let last = ended(&events);
+    assert_eq!(last["type"], "ended", "{backend}: {events:?}");
+    assert!(
+        last["reason"].as_str().unwrap().contains("executions:read"),
+        "{last}"
+    );
 }

@@ -145,6 +145,11 @@ pub enum LiveEvent {
     Status {
         status: String,
     },
+    /// The last event of a stream whose session no longer allows it (signed out,
+    /// expired, disabled or without executions:read).
+    Ended {
+        reason: String,
+    },
 }
 
 pub fn is_finished(status: &str) -> bool {

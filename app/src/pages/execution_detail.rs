@@ -22,6 +22,8 @@ pub struct Live {
     pub lines: RwSignal<Vec<LogLine>>,
     /// Bumped when the run finishes, to reload the final sizes and results.
     pub finished: RwSignal<u32>,
+    /// Why the server ended the stream before the run finished (the session ended).
+    pub ended: RwSignal<Option<String>>,
 }
 
 impl Live {
@@ -53,6 +55,7 @@ impl Live {
                     self.finished.update(|n| *n += 1);
                 }
             }
+            LiveEvent::Ended { reason } => self.ended.set(Some(reason)),
         }
     }
 }
@@ -66,6 +69,7 @@ pub fn ExecutionDetailPage() -> impl IntoView {
         progress: RwSignal::new(None),
         lines: RwSignal::new(Vec::new()),
         finished: RwSignal::new(0),
+        ended: RwSignal::new(None),
     };
     let cancel = ServerAction::<CancelExecution>::new();
     let detail = Resource::new(
@@ -110,7 +114,7 @@ fn follow(
             }
         });
         Effect::new(move |_| {
-            if live.status.get().is_some_and(|s| is_finished(&s)) {
+            if live.status.get().is_some_and(|s| is_finished(&s)) || live.ended.get().is_some() {
                 source.update_value(|s| {
                     if let Some(s) = s.take() {
                         s.close();
@@ -170,6 +174,7 @@ fn Detail(detail: ExecutionDetail, live: Live, cancel: ServerAction<CancelExecut
             {move || cancel.value().get().and_then(|r| r.ok()).map(|m| view! { <span class="muted">{m}</span> })}
         </div>
         <ErrorNote message=action_error(cancel)/>
+        {move || live.ended.get().map(|reason| view! { <p class="form-error" role="alert" id="live-ended">{reason}</p> })}
         <Show when=move || running.get()>
             <ProgressBar progress running=Signal::derive(move || status.get() == "running")/>
         </Show>

@@ -4,7 +4,9 @@
 //! It first sends the log lines stored so far, the latest progress and the status, then
 //! forwards the engine's live events for that execution, and ends once it has finished.
 //! A run on another instance sends no live events here, so the stream also re-reads the
-//! database every couple of seconds for new log lines and the final status.
+//! database every couple of seconds for new log lines and the final status. At each of
+//! those checks it also checks the session: a stream ends, saying why, once its session
+//! is signed out, revoked or expired, its user disabled, or executions:read taken away.
 
 use super::auth::AuthUser;
 use super::execution_query as q;
@@ -51,7 +53,7 @@ pub async fn execution_events(
         }
     }
     let (tx, rx) = mpsc::channel::<LiveEvent>(256);
-    tokio::spawn(forward(state, id, live, tx));
+    tokio::spawn(forward(state, id, user.session_id, live, tx));
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         let event = rx.recv().await?;
         let sse = SseEvent::default()
@@ -101,9 +103,26 @@ async fn catch_up(
     Some(finished)
 }
 
+/// Why the stream must end now, if it must. A database error ends nothing: the next
+/// check decides.
+async fn session_ended(state: &AppState, session_id: i64) -> Option<String> {
+    match super::session::still_live(&state.db, session_id, chrono::Utc::now()).await {
+        Err(_) => None,
+        Ok(None) => Some(
+            "Your session ended (signed out, expired or revoked): sign in again to follow this run.".into(),
+        ),
+        Ok(Some((_, group))) => {
+            let granted: Vec<String> = serde_json::from_value(group.permissions).unwrap_or_default();
+            (!crate::permissions::grants(&granted, group.protected, Permission::ExecutionsRead))
+                .then(|| "You no longer have permission to follow this run (executions:read).".to_string())
+        }
+    }
+}
+
 async fn forward(
     state: AppState,
     id: i64,
+    session_id: i64,
     mut live: tokio::sync::broadcast::Receiver<Event>,
     tx: mpsc::Sender<LiveEvent>,
 ) {
@@ -130,6 +149,10 @@ async fn forward(
         let event = tokio::select! {
             _ = tx.closed() => return,
             _ = recheck.tick() => {
+                if let Some(reason) = session_ended(&state, session_id).await {
+                    let _ = tx.send(LiveEvent::Ended { reason }).await;
+                    return;
+                }
                 if catch_up(&state, id, &mut last_seq, &tx).await != Some(false) {
                     return;
                 }

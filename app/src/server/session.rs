@@ -105,6 +105,30 @@ pub async fn resolve(
     Ok(Some((found, user, group)))
 }
 
+/// Session `id` as it stands now, with its user and group, for a response that lasts (a
+/// live log stream) and must end with the session: `None` once it is signed out, revoked
+/// or expired, or its user disabled. Unlike [`resolve`] it does not slide the idle expiry.
+pub async fn still_live(
+    db: &DatabaseConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(user::Model, group::Model)>> {
+    let Some(found) = session::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if found.mfa_pending || found.expires_at <= now || found.created_at + ABSOLUTE_TIMEOUT <= now {
+        return Ok(None);
+    }
+    match user::Entity::find_by_id(found.user_id)
+        .find_also_related(group::Entity)
+        .one(db)
+        .await?
+    {
+        Some((user, Some(group))) if !user.disabled => Ok(Some((user, group))),
+        _ => Ok(None),
+    }
+}
+
 /// A sign-in that passed its first factor and waits for the second, with its user.
 /// Expired ones are deleted; disabled users have none.
 pub async fn resolve_pending(
