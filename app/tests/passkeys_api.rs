@@ -27,6 +27,13 @@ on_both_backends!(
     &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
 );
 
+on_both_backends!(
+    ceremonies_are_capped_per_client,
+    capped_per_client,
+    with_backend,
+    &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
+);
+
 /// The server function's answer and the options it carries.
 fn challenge(r: &common::Reply, backend: &str) -> (String, Value) {
     assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
@@ -291,4 +298,136 @@ async fn sign_in(h: &Harness, backend: &str) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{backend}: {}", r.body);
+}
+
+/// Finding 15 of docs/SECURITY.md: one client (an address, a signed-in user) holds at most
+/// `PER_CLIENT` ceremonies; more push out its own oldest, never someone else's.
+async fn capped_per_client(h: &Harness, backend: &str) {
+    use app::server::passkey_ceremonies::PER_CLIENT;
+    let admin = h.setup_admin().await;
+    let (attacker, victim) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let start = |ip: [u8; 4]| async move {
+        challenge(
+            &h.call_from(ip, "start_passkey_sign_in", &[], None).await,
+            backend,
+        )
+        .0
+    };
+    let still_waiting = |ip: [u8; 4], ceremony: String| async move {
+        let form = [("ceremony", ceremony.as_str()), ("credential", "garbage")];
+        let r = h.call_from(ip, "finish_passkey_sign_in", &form, None).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+        !r.body.contains("expired or was already used")
+    };
+    let victims = start(victim).await;
+    let first = start(attacker).await;
+    for _ in 0..PER_CLIENT + 10 {
+        start(attacker).await;
+    }
+    let last = start(attacker).await;
+    assert!(
+        h.state.relying_party.ceremonies.len() <= PER_CLIENT + 1,
+        "{backend}: {} waiting",
+        h.state.relying_party.ceremonies.len()
+    );
+    assert!(
+        !still_waiting(attacker, first).await,
+        "{backend}: the flood's oldest was dropped"
+    );
+    assert!(still_waiting(attacker, last).await, "{backend}");
+    assert!(
+        still_waiting(victim, victims).await,
+        "{backend}: another address keeps its own"
+    );
+
+    // Registrations: per signed-in user.
+    let register = |cookie: String| async move {
+        challenge(
+            &h.call("start_passkey_registration", &[("name", "Key")], Some(&cookie))
+                .await,
+            backend,
+        )
+        .0
+    };
+    let first = register(admin.clone()).await;
+    for _ in 0..PER_CLIENT {
+        register(admin.clone()).await;
+    }
+    let form = [("ceremony", first.as_str()), ("credential", "garbage")];
+    let r = h.call("finish_passkey_registration", &form, Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(
+        r.body.contains("expired or was already used"),
+        "{backend}: {}",
+        r.body
+    );
+
+    // SSO sign-ins in flight: per address, too.
+    let Ok(issuer) = std::env::var("TEST_OIDC_ISSUER") else {
+        return;
+    };
+    let form = [
+        ("slug", "corp"),
+        ("button_label", "Corp SSO"),
+        ("issuer_url", issuer.as_str()),
+        ("client_id", "backup-app"),
+        ("client_secret", "client-secret"),
+        ("scopes", "openid email profile"),
+        ("enabled", "on"),
+    ];
+    let r = h.call("save_sso_provider", &form, Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    let sso_start = |ip: [u8; 4]| async move {
+        let r = get_from(h, ip, "/auth/oidc/corp/start", None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.body);
+        let to = r.location().unwrap();
+        let state = to
+            .split("state=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .to_string();
+        let cookie = r
+            .headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("bulwark_oidc="))
+            .map(|c| c.split(';').next().unwrap().to_string())
+            .unwrap();
+        (state, cookie)
+    };
+    let known = |ip: [u8; 4], (state, cookie): (String, String)| async move {
+        let path = format!("/auth/oidc/corp/callback?state={state}&code=not-a-code");
+        let r = get_from(h, ip, &path, Some(&cookie)).await;
+        !r.body.contains("unknown or was already used")
+    };
+    let victims = sso_start(victim).await;
+    let first = sso_start(attacker).await;
+    for _ in 0..app::server::oidc_pending::PER_CLIENT + 5 {
+        sso_start(attacker).await;
+    }
+    assert!(
+        !known(attacker, first).await,
+        "{backend}: the flood's oldest was dropped"
+    );
+    assert!(
+        known(victim, victims).await,
+        "{backend}: another address keeps its own"
+    );
+}
+
+async fn get_from(h: &Harness, ip: [u8; 4], path: &str, cookie: Option<&str>) -> common::Reply {
+    let mut b = http::Request::get(path);
+    if let Some(c) = cookie {
+        b = b.header(http::header::COOKIE, c);
+    }
+    let mut req = b.body(axum::body::Body::empty()).unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    h.send(req).await
 }

@@ -10,6 +10,7 @@ pub mod audit_query;
 pub mod auth;
 pub mod background;
 pub mod backup_keys;
+pub mod ceremony_limits;
 pub mod config;
 pub mod db;
 pub mod encryption_profiles;

@@ -89,6 +89,7 @@ async fn start(State(state): State<AppState>, Path(slug): Path<String>, parts: P
             nonce: auth.nonce,
             pkce_verifier: auth.pkce_verifier,
             binding: binding.clone(),
+            client: client.ip.clone().unwrap_or_else(|| "unknown".into()),
             started: Instant::now(),
         };
         STORE

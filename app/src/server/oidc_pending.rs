@@ -10,6 +10,9 @@ pub const COOKIE_NAME: &str = "bulwark_oidc";
 pub const LIFETIME: Duration = Duration::from_secs(600);
 /// Beyond this many sign-ins in flight the oldest is dropped.
 const CAPACITY: usize = 10_000;
+/// Ceremonies one client (an address, a user, a pending session) may have waiting; a
+/// new one beyond this drops that client's own oldest (finding 15 of docs/SECURITY.md).
+pub const PER_CLIENT: usize = 32;
 
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -19,6 +22,8 @@ pub struct Pending {
     pub pkce_verifier: String,
     /// The random value in the browser's cookie.
     pub binding: String,
+    /// The address that started it, which may have at most [`PER_CLIENT`] waiting.
+    pub client: String,
     pub started: Instant,
 }
 
@@ -40,15 +45,14 @@ impl Store {
     pub fn insert(&mut self, state: String, pending: Pending, now: Instant) {
         self.entries
             .retain(|_, p| now.duration_since(p.started) < LIFETIME);
-        if self.entries.len() >= CAPACITY
-            && let Some(oldest) = self
-                .entries
-                .iter()
-                .min_by_key(|(_, p)| p.started)
-                .map(|(k, _)| k.clone())
-        {
-            self.entries.remove(&oldest);
-        }
+        super::ceremony_limits::make_room(
+            &mut self.entries,
+            &pending.client,
+            PER_CLIENT,
+            CAPACITY,
+            |p| p.client.as_str(),
+            |p| p.started,
+        );
         self.entries.insert(state, pending);
     }
 
@@ -127,6 +131,7 @@ mod tests {
             nonce: "n".into(),
             pkce_verifier: "v".into(),
             binding: binding.into(),
+            client: "127.0.0.1".into(),
             started,
         }
     }
@@ -179,11 +184,9 @@ mod tests {
         let now = Instant::now();
         let mut store = Store::default();
         for i in 0..CAPACITY + 5 {
-            store.insert(
-                format!("s{i}"),
-                pending("b", now + Duration::from_millis(i as u64)),
-                now,
-            );
+            let mut entry = pending("b", now + Duration::from_millis(i as u64));
+            entry.client = format!("10.0.{}.{}", i / 256, i % 256);
+            store.insert(format!("s{i}"), entry, now);
         }
         assert_eq!(store.len(), CAPACITY);
         assert_eq!(

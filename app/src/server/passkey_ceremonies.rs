@@ -12,6 +12,9 @@ pub const EXPIRY: Duration = Duration::from_secs(5 * 60);
 /// Past this many waiting ceremonies the oldest is dropped, so anonymous starts
 /// cannot grow memory without bound.
 pub const CAPACITY: usize = 10_000;
+/// Ceremonies one client (an address, a user, a pending session) may have waiting; a
+/// new one beyond this drops that client's own oldest (finding 15 of docs/SECURITY.md).
+pub const PER_CLIENT: usize = 32;
 
 /// A started ceremony and who it belongs to.
 pub enum Ceremony {
@@ -30,36 +33,62 @@ pub enum Ceremony {
     },
 }
 
+impl Ceremony {
+    /// Who the ceremony counts against: its user, its pending sign-in, or (for a
+    /// passwordless start, which has neither) the address it came from.
+    pub fn client(&self, address: Option<&str>) -> String {
+        match self {
+            Ceremony::Register { user_id, .. } => format!("user:{user_id}"),
+            Ceremony::SecondFactor { session_id, .. } => format!("session:{session_id}"),
+            Ceremony::Passwordless { .. } => format!("address:{}", address.unwrap_or("unknown")),
+        }
+    }
+}
+
+struct Waiting {
+    started: Instant,
+    client: String,
+    ceremony: Ceremony,
+}
+
 #[derive(Default)]
 pub struct Ceremonies {
-    waiting: Mutex<HashMap<String, (Instant, Ceremony)>>,
+    waiting: Mutex<HashMap<String, Waiting>>,
 }
 
 impl Ceremonies {
-    /// Keeps `ceremony` and returns the id the browser sends back with its answer.
-    pub fn insert(&self, ceremony: Ceremony, now: Instant) -> String {
+    /// Keeps `ceremony` for `client` (see [`Ceremony::client`]) and returns the id the
+    /// browser sends back with its answer.
+    pub fn insert(&self, ceremony: Ceremony, client: String, now: Instant) -> String {
         let mut bytes = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let id = hex::encode(bytes);
         let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
-        waiting.retain(|_, (started, _)| now.saturating_duration_since(*started) < EXPIRY);
-        if waiting.len() >= CAPACITY
-            && let Some(oldest) = waiting
-                .iter()
-                .min_by_key(|(_, (started, _))| *started)
-                .map(|(k, _)| k.clone())
-        {
-            waiting.remove(&oldest);
-        }
-        waiting.insert(id.clone(), (now, ceremony));
+        waiting.retain(|_, w| now.saturating_duration_since(w.started) < EXPIRY);
+        super::ceremony_limits::make_room(
+            &mut waiting,
+            &client,
+            PER_CLIENT,
+            CAPACITY,
+            |w| w.client.as_str(),
+            |w| w.started,
+        );
+        waiting.insert(
+            id.clone(),
+            Waiting {
+                started: now,
+                client,
+                ceremony,
+            },
+        );
         id
     }
 
     /// The ceremony of `id`, once: a second finish with the same id finds nothing.
     pub fn take(&self, id: &str, now: Instant) -> Option<Ceremony> {
         let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
-        let (started, ceremony) = waiting.remove(id)?;
-        (now.saturating_duration_since(started) < EXPIRY).then_some(ceremony)
+        let w = waiting.remove(id)?;
+        (now.saturating_duration_since(w.started) < EXPIRY).then_some(w.ceremony)
     }
 
     pub fn len(&self) -> usize {
@@ -90,7 +119,7 @@ mod tests {
     fn taken_once_and_expire() {
         let store = Ceremonies::default();
         let t0 = Instant::now();
-        let id = store.insert(passwordless(), t0);
+        let id = store.insert(passwordless(), "address:x".into(), t0);
         assert_eq!(id.len(), 48);
         assert!(store.take("unknown", t0).is_none());
         assert!(store.take(&id, t0 + Duration::from_secs(10)).is_some());
@@ -98,7 +127,7 @@ mod tests {
             store.take(&id, t0 + Duration::from_secs(11)).is_none(),
             "single use"
         );
-        let late = store.insert(passwordless(), t0);
+        let late = store.insert(passwordless(), "address:x".into(), t0);
         assert!(store.take(&late, t0 + EXPIRY).is_none(), "expired");
     }
 
@@ -106,10 +135,10 @@ mod tests {
     fn expired_ones_are_swept_on_insert() {
         let store = Ceremonies::default();
         let t0 = Instant::now();
-        store.insert(passwordless(), t0);
-        store.insert(passwordless(), t0);
+        store.insert(passwordless(), "address:x".into(), t0);
+        store.insert(passwordless(), "address:x".into(), t0);
         assert_eq!(store.len(), 2);
-        store.insert(passwordless(), t0 + EXPIRY);
+        store.insert(passwordless(), "address:x".into(), t0 + EXPIRY);
         assert_eq!(store.len(), 1);
     }
 }

@@ -124,13 +124,12 @@ pub async fn start_second_factor(caller: &Caller) -> Result<PasskeyChallenge> {
         .webauthn()?
         .start_passkey_authentication(&keys)
         .map_err(|e| ServerError::Config(format!("starting a passkey sign-in: {e}")))?;
-    let ceremony = rp.ceremonies.insert(
-        Ceremony::SecondFactor {
-            session_id: pending.id,
-            state,
-        },
-        Instant::now(),
-    );
+    let ceremony = Ceremony::SecondFactor {
+        session_id: pending.id,
+        state,
+    };
+    let client = ceremony.client(None);
+    let ceremony = rp.ceremonies.insert(ceremony, client, Instant::now());
     challenge(ceremony, &options)
 }
 
@@ -174,9 +173,9 @@ pub fn start_passwordless(caller: &Caller) -> Result<PasskeyChallenge> {
         .map_err(|e| ServerError::Config(format!("starting a passkey sign-in: {e}")))?;
     // Started by a button, so the browser's own passkey dialog rather than autofill.
     options.mediation = None;
-    let ceremony = rp
-        .ceremonies
-        .insert(Ceremony::Passwordless { state }, Instant::now());
+    let ceremony = Ceremony::Passwordless { state };
+    let client = ceremony.client(caller.client.ip.as_deref());
+    let ceremony = rp.ceremonies.insert(ceremony, client, Instant::now());
     challenge(ceremony, &options)
 }
 

@@ -91,14 +91,13 @@ pub async fn start_registration(caller: &Caller, name: String) -> Result<Passkey
         serde_json::to_value(&options)
             .map_err(|e| ServerError::Config(format!("encoding passkey options: {e}")))?,
     );
-    let ceremony = rp.ceremonies.insert(
-        Ceremony::Register {
-            user_id: me.user_id,
-            name,
-            state,
-        },
-        Instant::now(),
-    );
+    let ceremony = Ceremony::Register {
+        user_id: me.user_id,
+        name,
+        state,
+    };
+    let client = ceremony.client(None);
+    let ceremony = rp.ceremonies.insert(ceremony, client, Instant::now());
     challenge(ceremony, &options)
 }
 
