@@ -34,6 +34,13 @@ on_both_backends!(
     &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
 );
 
+on_both_backends!(
+    second_factor_changes_need_a_recent_sign_in,
+    recent_sign_in,
+    with_backend,
+    &[("BULWARK_PUBLIC_URL", PUBLIC_URL)]
+);
+
 /// The server function's answer and the options it carries.
 fn challenge(r: &common::Reply, backend: &str) -> (String, Value) {
     assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
@@ -430,4 +437,160 @@ async fn get_from(h: &Harness, ip: [u8; 4], path: &str, cookie: Option<&str>) ->
             ip, 40000,
         ))));
     h.send(req).await
+}
+
+/// Sign-ins and confirmations of every session happened this long ago.
+async fn age_sessions(h: &Harness, by: chrono::Duration) {
+    use entity::session;
+    for s in session::Entity::find().all(&h.state.db).await.unwrap() {
+        let mut active: session::ActiveModel = s.clone().into();
+        active.created_at = Set(s.created_at - by);
+        active.reauthenticated_at = Set(s.reauthenticated_at.map(|t| t - by));
+        active.update(&h.state.db).await.unwrap();
+    }
+}
+
+/// A code of `secret` for `step` (30 s each), as an authenticator app shows it.
+fn totp_code(secret: &str, step: u64) -> String {
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
+        .build()
+        .unwrap()
+        .generate(step * 30)
+        .to_string()
+}
+
+/// The current 30-second step, waiting out its last seconds so that this step and the
+/// one before both stay valid for a while.
+async fn settled_step() -> u64 {
+    loop {
+        let now = chrono::Utc::now().timestamp() as u64;
+        if now % 30 < 25 {
+            return now / 30;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
+/// Finding 14 of docs/SECURITY.md: adding or removing a passkey or the authenticator app
+/// needs a sign-in or a confirmation (password or code) within the last five minutes.
+async fn recent_sign_in(h: &Harness, backend: &str) {
+    let admin = h.setup_admin().await;
+    let admin_id = user_id(h, "admin@example.com").await;
+    let key = insert_key(h, admin_id, "Old laptop", "b2xkLWxhcHRvcA").await;
+    let call = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let admin = admin.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            h.call(endpoint, &form, Some(&admin)).await
+        }
+    };
+    let refused = |r: &common::Reply, what: &str| {
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}: {what}: {}", r.body);
+        assert!(
+            r.body.contains("Confirm it's you first"),
+            "{backend}: {what}: {}",
+            r.body
+        );
+    };
+
+    // Just signed in: allowed.
+    let r = call("start_passkey_registration", vec![("name", "Laptop".into())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+
+    // Signed in six minutes ago: every change is refused and nothing changes.
+    age_sessions(h, chrono::Duration::minutes(6)).await;
+    let r = call("start_passkey_registration", vec![("name", "Laptop".into())]).await;
+    refused(&r, "start registration");
+    let r = call(
+        "finish_passkey_registration",
+        vec![("ceremony", "x".into()), ("credential", "{}".into())],
+    )
+    .await;
+    refused(&r, "finish registration");
+    let r = call("delete_passkey", vec![("id", key.to_string())]).await;
+    refused(&r, "delete passkey");
+    assert_eq!(stored(h).await, 1, "{backend}: the passkey is still there");
+    let r = call("totp_begin", vec![]).await;
+    refused(&r, "totp begin");
+    let r = call("totp_confirm", vec![("code", "123456".into())]).await;
+    refused(&r, "totp confirm");
+    let check = call("my_identity_check", vec![]).await;
+    assert_eq!(check.status, StatusCode::OK, "{backend}: {}", check.body);
+    assert_eq!(
+        check.json()["confirmed_for_seconds"],
+        0,
+        "{backend}: {}",
+        check.body
+    );
+    assert_eq!(check.json()["password"], true, "{backend}: {}", check.body);
+    // Renaming is no change of factors: still allowed.
+    let r = call(
+        "rename_passkey",
+        vec![("id", key.to_string()), ("name", "Laptop 2019".into())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+
+    // A wrong password confirms nothing.
+    let r = call("confirm_identity", vec![("password", "not the password".into())]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+    assert!(r.body.contains("The password is wrong"), "{backend}: {}", r.body);
+    refused(
+        &call("delete_passkey", vec![("id", key.to_string())]).await,
+        "after a wrong password",
+    );
+    let r = call("confirm_identity", vec![]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.body);
+
+    // The right one opens five minutes.
+    let r = call("confirm_identity", vec![("password", common::PASSWORD.into())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    let check = call("my_identity_check", vec![]).await.json();
+    let left = check["confirmed_for_seconds"].as_u64().unwrap();
+    assert!((290..=300).contains(&left), "{backend}: {check}");
+    let r = call("delete_passkey", vec![("id", key.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    assert_eq!(stored(h).await, 0, "{backend}");
+    let r = call("totp_begin", vec![]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    let secret = r.json()["secret"].as_str().unwrap().to_string();
+    let step = settled_step().await;
+    let r = call("totp_confirm", vec![("code", totp_code(&secret, step - 1))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+
+    // Six minutes on, turning the app off is refused even with a valid code…
+    age_sessions(h, chrono::Duration::minutes(6)).await;
+    let step = settled_step().await;
+    let r = call("totp_disable", vec![("code", totp_code(&secret, step))]).await;
+    refused(&r, "totp disable");
+    assert_eq!(
+        call("totp_status", vec![]).await.json()["enabled"],
+        true,
+        "{backend}"
+    );
+    let check = call("my_identity_check", vec![]).await.json();
+    assert_eq!(check["totp"], true, "{backend}: {check}");
+    // …until a code from the app confirms who is asking (each code works once).
+    let r = call("confirm_identity", vec![("code", totp_code(&secret, step))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    let r = call("totp_disable", vec![("code", totp_code(&secret, step + 1))]).await;
+    assert_eq!(r.status, StatusCode::OK, "{backend}: {}", r.body);
+    assert_eq!(
+        call("totp_status", vec![]).await.json()["enabled"],
+        false,
+        "{backend}"
+    );
+
+    let entries = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("auth.reauthenticate"))
+        .all(&h.state.db)
+        .await
+        .unwrap();
+    let outcomes: Vec<&str> = entries.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(
+        outcomes,
+        ["failure", "success", "success"],
+        "{backend}: {entries:?}"
+    );
 }

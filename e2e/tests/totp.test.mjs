@@ -3,6 +3,8 @@
 // backup code that lead through /login/verify to the dashboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, openPage, waitForHydration, ARTIFACTS } from '../lib/browser.mjs';
 import { setupAdmin, stopAll, ADMIN } from '../lib/console.mjs';
@@ -18,6 +20,14 @@ before(async () => {
 });
 
 after(async () => stopAll(browser, server));
+
+/// Every session signed in (and confirmed) `minutes` earlier, straight in the database.
+function ageSessions(minutes) {
+  const shift = `'-${minutes} minutes'`;
+  execFileSync('sqlite3', [join(server.dataDir, 'bulwark.db'),
+    `UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', created_at, ${shift}),
+       reauthenticated_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', reauthenticated_at, ${shift});`]);
+}
 
 /// Email and password on /login; the page ends on the second step.
 async function passwordStep(page) {
@@ -113,11 +123,35 @@ test('set up an authenticator app, then sign in with a code and with a backup co
   await page.goto(`${server.url}/profile`);
   await waitForHydration(page);
   await page.waitForSelector('#totp-status[data-enabled="true"]');
+  await page.waitForSelector('#identity-confirmed');
   assert.match(await page.textContent('#totp-backup-left'), /9 backup codes left/);
   await page.click('#totp-turn-off');
   await page.fill('#totp-disable-code', wrong);
   await page.click('#totp-disable-submit');
   await page.waitForSelector('#totp-disable-form .form-error');
+  await page.click('#totp-disable-cancel');
+
+  // Ten minutes after signing in, turning it off first needs "Confirm it's you".
+  ageSessions(10);
+  await page.goto(`${server.url}/profile`);
+  await waitForHydration(page);
+  await page.waitForSelector('#identity-unconfirmed');
+  await page.click('#totp-turn-off');
+  await page.fill('#totp-disable-code', await app.freshCode());
+  await page.click('#totp-disable-submit');
+  await page.waitForSelector('#totp-disable-form .form-error');
+  assert.match(await page.textContent('#totp-disable-form .form-error'), /Confirm it's you first/);
+  await page.click('#totp-disable-cancel');
+  await page.fill('#confirm-password', 'not the password');
+  await page.click('#confirm-identity-form button[type=submit]');
+  await page.waitForSelector('#confirm-identity-form .form-error');
+  assert.match(await page.textContent('#confirm-identity-form .form-error'), /The password is wrong/);
+  await page.fill('#confirm-code', await app.freshCode());
+  await page.fill('#confirm-password', '');
+  await page.click('#confirm-identity-form button[type=submit]');
+  await page.waitForSelector('#identity-confirmed');
+  await page.screenshot({ path: `${ARTIFACTS}/profile-identity-confirmed.png` });
+  await page.click('#totp-turn-off');
   await page.fill('#totp-disable-code', await app.freshCode());
   await page.click('#totp-disable-submit');
   await page.waitForSelector('#totp-status[data-enabled="false"]');

@@ -22,6 +22,9 @@ pub struct Model {
     pub auth_method: String,
     /// Password accepted but the second factor not yet.
     pub mfa_pending: bool,
+    /// When the user last confirmed who they are within this session (password or
+    /// authenticator code), for changes that need a recent sign-in.
+    pub reauthenticated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261122_000004_known_devices;
 mod m20261122_000005_drop_job_notify_on;
 mod m20261206_000006_sso_trust_flags;
 mod m20261206_000007_api_key_owner;
+mod m20261207_000008_session_reauthenticated_at;
 
 /// Name of the built-in, protected administrators group created by the seed.
 pub const SUPERADMIN_GROUP: &str = "SuperAdmin";
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_drop_job_notify_on::Migration),
             Box::new(m20261206_000006_sso_trust_flags::Migration),
             Box::new(m20261206_000007_api_key_owner::Migration),
+            Box::new(m20261207_000008_session_reauthenticated_at::Migration),
         ]
     }
 }

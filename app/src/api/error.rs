@@ -20,6 +20,9 @@ pub enum ApiError {
     Conflict(String),
     /// Too many attempts; try again later.
     RateLimited(String),
+    /// Signed in, but this change needs a recent sign-in or confirmation of identity;
+    /// the message says how to give one.
+    Reauthenticate(String),
     NotFound(String),
     /// Something broke on the server; details are in the server log under `reference`.
     Internal {
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::Invalid(_) => 400,
             ApiError::Conflict(_) => 409,
             ApiError::RateLimited(_) => 429,
+            ApiError::Reauthenticate(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Internal { .. } => 500,
             ApiError::Transport(_) => 502,
@@ -61,6 +65,7 @@ impl fmt::Display for ApiError {
             ApiError::Invalid(m)
             | ApiError::Conflict(m)
             | ApiError::RateLimited(m)
+            | ApiError::Reauthenticate(m)
             | ApiError::NotFound(m) => write!(f, "{m}"),
             ApiError::Internal { reference } => write!(
                 f,

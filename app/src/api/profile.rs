@@ -79,6 +79,44 @@ pub async fn change_my_password(
     .await
 }
 
+/// Whether the caller's session may change second factors now, and how to allow it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCheck {
+    /// Seconds left in the five minutes after the sign-in or latest confirmation; 0 once over.
+    pub confirmed_for_seconds: u64,
+    /// When those five minutes end, `HH:MM UTC`.
+    pub confirmed_until: String,
+    /// The caller can confirm with a password…
+    pub password: bool,
+    /// …or with a code from their authenticator app.
+    pub totp: bool,
+}
+
+#[server(endpoint = "my_identity_check")]
+pub async fn my_identity_check() -> Result<IdentityCheck, ApiError> {
+    use crate::server::auth::{Need, guard, respond};
+    respond(async {
+        let caller = guard(Need::SignedIn)?;
+        crate::server::reauth::check(&caller).await
+    })
+    .await
+}
+
+/// Confirms the caller's identity (password, or a code from their authenticator app) so
+/// that for five minutes they may add or remove a passkey or the authenticator app.
+#[server(endpoint = "confirm_identity")]
+pub async fn confirm_identity(
+    #[server(default)] password: String,
+    #[server(default)] code: String,
+) -> Result<(), ApiError> {
+    use crate::server::auth::{Need, guard, respond};
+    respond(async move {
+        let caller = guard(Need::SignedIn)?;
+        crate::server::reauth::confirm(&caller, password, code).await
+    })
+    .await
+}
+
 /// Registers these server functions by hand: `inventory` registers them from static
 /// constructors, which the linker may drop from a code unit nothing else refers to.
 #[cfg(feature = "ssr")]
@@ -88,4 +126,6 @@ pub fn register_server_fns() {
     register_explicit::<RevokeMySession>();
     register_explicit::<MyPasswordState>();
     register_explicit::<ChangeMyPassword>();
+    register_explicit::<MyIdentityCheck>();
+    register_explicit::<ConfirmIdentity>();
 }

@@ -50,6 +50,7 @@ pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
     respond(async {
         let caller = guard(Need::SignedIn)?;
         let me = caller.user()?;
+        crate::server::reauth::require_recent(&caller).await?;
         let db = &caller.state.db;
         let secret = totp_store::begin(db, &caller.state.master_key, me.user_id, chrono::Utc::now()).await?;
         let url = totp::otpauth_url(&secret, &me.email)?;
@@ -82,6 +83,7 @@ pub async fn totp_confirm(code: String) -> Result<Vec<String>, ApiError> {
     respond(async move {
         let caller = guard(Need::SignedIn)?;
         let me = caller.user()?;
+        crate::server::reauth::require_recent(&caller).await?;
         let db = &caller.state.db;
         let confirmed = totp_store::confirm(
             db,
@@ -125,6 +127,7 @@ pub async fn totp_disable(code: String) -> Result<(), ApiError> {
     respond(async move {
         let caller = guard(Need::SignedIn)?;
         let me = caller.user()?;
+        crate::server::reauth::require_recent(&caller).await?;
         let db = &caller.state.db;
         let row = totp_store::find_confirmed(db, me.user_id)
             .await?

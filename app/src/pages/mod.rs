@@ -25,6 +25,7 @@ mod login_verify_passkey;
 mod login_verify_totp;
 pub mod notification_log;
 pub mod profile;
+mod profile_confirm;
 mod profile_passkeys;
 mod profile_password;
 mod profile_sessions;

@@ -1,5 +1,6 @@
 //! `/profile`: the signed-in user's own account: password, sessions, second factors.
 
+use super::profile_confirm::ConfirmIdentitySection;
 use super::profile_passkeys::PasskeysSection;
 use super::profile_password::PasswordSection;
 use super::profile_sessions::SessionsSection;
@@ -14,6 +15,7 @@ pub fn ProfilePage() -> impl IntoView {
         <div class="page-head"><h1>"Profile"</h1></div>
         <PasswordSection/>
         <SessionsSection/>
+        <ConfirmIdentitySection/>
         <TotpSection/>
         <PasskeysSection/>
     }

@@ -42,6 +42,7 @@ pub mod passkeys;
 pub mod password;
 pub mod profile_sessions;
 pub mod rate_limit;
+pub mod reauth;
 pub mod rest;
 pub mod router;
 pub mod secrets;

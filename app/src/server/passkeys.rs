@@ -72,6 +72,7 @@ pub async fn list(caller: &Caller) -> Result<Vec<PasskeyRow>> {
 
 pub async fn start_registration(caller: &Caller, name: String) -> Result<PasskeyChallenge> {
     let me = caller.user()?;
+    super::reauth::require_recent(caller).await?;
     let name = validate_name(&name)?;
     let existing = own(caller, me).await?;
     if existing.iter().any(|p| p.name.eq_ignore_ascii_case(&name)) {
@@ -125,6 +126,7 @@ pub fn challenge(ceremony: String, options: &impl serde::Serialize) -> Result<Pa
 
 pub async fn finish_registration(caller: &Caller, ceremony: String, credential: String) -> Result<()> {
     let me = caller.user()?;
+    super::reauth::require_recent(caller).await?;
     let rp = &caller.state.relying_party;
     let (name, state) = match rp.ceremonies.take(&ceremony, Instant::now()) {
         Some(Ceremony::Register { user_id, name, state }) if user_id == me.user_id => (name, state),
@@ -217,6 +219,7 @@ pub async fn rename(caller: &Caller, id: i64, name: String) -> Result<()> {
 
 pub async fn delete(caller: &Caller, id: i64) -> Result<()> {
     let me = caller.user()?;
+    super::reauth::require_recent(caller).await?;
     let found = find_own(caller, me, id).await?;
     passkey::Entity::delete_by_id(found.id)
         .exec(&caller.state.db)

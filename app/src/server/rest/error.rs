@@ -19,6 +19,7 @@ impl RestError {
             ApiError::Invalid(_) => "invalid",
             ApiError::Conflict(_) => "conflict",
             ApiError::RateLimited(_) => "rate_limited",
+            ApiError::Reauthenticate(_) => "reauthentication_required",
             ApiError::NotFound(_) => "not_found",
             ApiError::Internal { .. } => "internal",
             ApiError::Transport(_) => "bad_gateway",
