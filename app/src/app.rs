@@ -14,6 +14,8 @@ use leptos_router::path;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::csp::set_for_this_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

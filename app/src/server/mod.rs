@@ -12,6 +12,7 @@ pub mod background;
 pub mod backup_keys;
 pub mod ceremony_limits;
 pub mod config;
+pub mod csp;
 pub mod db;
 pub mod encryption_profiles;
 pub mod error;

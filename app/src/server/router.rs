@@ -10,17 +10,13 @@ use http::{HeaderName, HeaderValue};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The console's scripts are its own wasm module plus the inline loader Leptos emits.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-
 pub fn build(state: AppState) -> Router {
     crate::api::register_server_fns();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let csp = super::csp::without_scripts();
     let headers = [
-        ("content-security-policy", CSP),
+        ("content-security-policy", csp.as_str()),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
@@ -41,7 +37,7 @@ pub fn build(state: AppState) -> Router {
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
-            HeaderValue::from_static(value),
+            HeaderValue::from_str(value).expect("a valid header value"),
         ));
     }
     router.with_state(state)
