@@ -21,6 +21,10 @@ use serde_json::{Value, json};
 use std::process::Command;
 
 on_both_backends!(planted_backups_are_refused_through_rest_and_console, scenario);
+on_both_backends!(
+    planted_mariadb_backups_run_nothing_through_rest_and_console,
+    mariadb_scenario
+);
 
 async fn rest(h: &Harness, path: &str, key: &str, body: Value) -> Reply {
     let req = Request::builder()
@@ -53,18 +57,10 @@ async fn executions(h: &Harness) -> u64 {
         .unwrap()
 }
 
-async fn scenario(h: &Harness) {
-    let Ok(pg_url) = std::env::var("TEST_PG_URL") else {
-        assert!(
-            std::env::var("BULWARK_REQUIRE_SERVICES").as_deref() != Ok("1"),
-            "TEST_PG_URL is not set: start the test services"
-        );
-        return;
-    };
-    let state = &h.state;
-    let admin = h.setup_admin().await;
-    let key = api_keys::create(
-        &state.db,
+/// An API key that may restore and verify what it can see in storage.
+async fn restorer_key(h: &Harness) -> String {
+    api_keys::create(
+        &h.state.db,
         NewKey {
             name: "restorer".into(),
             permissions: vec!["storage:read".into(), "storage:restore".into()],
@@ -75,7 +71,152 @@ async fn scenario(h: &Harness) {
     )
     .await
     .unwrap()
-    .1;
+    .1
+}
+
+/// A planted MariaDB dump with `system` and `\!` lines: refused as not made by this
+/// Bulwark through REST and the console; trusted explicitly, the client's sandbox stops
+/// at the first client command and nothing runs on the host.
+async fn mariadb_scenario(h: &Harness) {
+    let Ok(url) = std::env::var("TEST_MARIADB_URL") else {
+        assert!(
+            std::env::var("BULWARK_REQUIRE_SERVICES").as_deref() != Ok("1"),
+            "TEST_MARIADB_URL is not set: start the test services"
+        );
+        return;
+    };
+    let state = &h.state;
+    let admin = h.setup_admin().await;
+    let key = restorer_key(h).await;
+    // mysql://user@host:port/db
+    let (user, host_port) = url
+        .trim_start_matches("mysql://")
+        .split_once('/')
+        .unwrap()
+        .0
+        .split_once('@')
+        .unwrap();
+    let (host, port) = host_port.split_once(':').unwrap();
+    let config = json!({"host": host, "port": port.parse::<u16>().unwrap(), "username": user});
+    let source = adapter(state, AdapterKind::Source, "mysql", "maria", config).await;
+    let work = temp_dir("planted-api-my");
+    let dest_dir = work.join("backups");
+    std::fs::create_dir_all(&dest_dir).unwrap();
+    let dest = local_destination(state, "local", &dest_dir).await;
+    state.engine.start().await.unwrap();
+
+    let marker = work.join("pwned");
+    let body = format!(
+        "CREATE TABLE planted (a int);\nsystem touch {m}\n\\! touch {m}\nINSERT INTO planted VALUES (1);\n",
+        m = marker.display()
+    );
+    let object_path = planted_fixture::plant(&dest_dir, "mysql", "sql", &body, None);
+    let object = object_path
+        .strip_prefix(&dest_dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let tag = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let (rest_target, console_target) = (format!("planted_rest_{tag}"), format!("planted_console_{tag}"));
+    let (d, s) = (dest.to_string(), source.to_string());
+    let restore_url = format!("/api/v1/destinations/{dest}/backups/restore");
+
+    let before = executions(h).await;
+    let r = rest(
+        h,
+        &restore_url,
+        &key,
+        json!({"object": object, "source_id": source, "database": rest_target}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("not made by this Bulwark"), "{}", r.body);
+    let console_form = |trust: &'static str| {
+        vec![
+            ("destination_id", d.clone()),
+            ("object", object.clone()),
+            ("source_id", s.clone()),
+            ("database", console_target.clone()),
+            ("trust_unsigned", trust.to_string()),
+        ]
+    };
+    let form = console_form("false");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = h.call("restore_backup", &form, Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("not made by this Bulwark"), "{}", r.body);
+    assert_eq!(executions(h).await, before, "nothing was queued");
+
+    // Trusted explicitly through each surface: the restore fails at the client command.
+    let r = rest(
+        h,
+        &restore_url,
+        &key,
+        json!({"object": object, "source_id": source, "database": rest_target, "trust_unsigned": true}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let run = wait_finished(&state.db, r.json()["execution_id"].as_i64().unwrap()).await;
+    assert_eq!(
+        run.status,
+        ExecutionStatus::Failed,
+        "REST: the sandbox stops the restore"
+    );
+    let form = console_form("true");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = h.call("restore_backup", &form, Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let run = wait_finished(&state.db, r.json().as_i64().unwrap()).await;
+    assert_eq!(
+        run.status,
+        ExecutionStatus::Failed,
+        "console: the sandbox stops the restore"
+    );
+    assert!(
+        !marker.exists(),
+        "a planted system command ran on the Bulwark host"
+    );
+
+    let mariadb = |sql: &str| {
+        let out = Command::new("mariadb")
+            .args([
+                "--no-defaults",
+                "--protocol=TCP",
+                &format!("-h{host}"),
+                &format!("-P{port}"),
+                &format!("-u{user}"),
+                "-N",
+                "-e",
+                sql,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    for db in [&rest_target, &console_target] {
+        // The client ran the statement before the command and stopped at the command.
+        assert_eq!(
+            mariadb(&format!("SELECT COUNT(*) FROM `{db}`.planted")),
+            "0",
+            "{db}"
+        );
+        mariadb(&format!("DROP DATABASE IF EXISTS `{db}`"));
+    }
+    std::fs::remove_dir_all(work).ok();
+}
+
+async fn scenario(h: &Harness) {
+    let Ok(pg_url) = std::env::var("TEST_PG_URL") else {
+        assert!(
+            std::env::var("BULWARK_REQUIRE_SERVICES").as_deref() != Ok("1"),
+            "TEST_PG_URL is not set: start the test services"
+        );
+        return;
+    };
+    let state = &h.state;
+    let admin = h.setup_admin().await;
+    let key = restorer_key(h).await;
     // postgres://user@host:port/db
     let base = pg_url.rsplit_once('/').unwrap().0.to_string();
     let (user, host_port) = base.trim_start_matches("postgres://").split_once('@').unwrap();
