@@ -101,6 +101,8 @@ pub const SERVER_FNS: &[FnCase] = &[
     // The caller's own account: sessions, password, second factors.
     case("my_sessions", SignedIn, &[]),
     case("my_password_state", SignedIn, &[]),
+    case("my_identity_check", SignedIn, &[]),
+    case("confirm_identity", SignedIn, &[("password", "a sufficiently long password")]),
     case("totp_status", SignedIn, &[]),
     case("totp_begin", SignedIn, &[]),
     case("totp_confirm", SignedIn, &[("code", "123456")]),
