@@ -13,9 +13,14 @@ use common::{Harness, Reply};
 use engine_fixtures::*;
 use entity::{audit_log, execution};
 use http::{Request, StatusCode, header};
+use sea_orm::QueryOrder;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 on_both_backends!(jobs_run_and_cancel_through_the_rest_api, run_and_cancel);
+on_both_backends!(
+    console_and_rest_record_the_same_run_and_cancel,
+    same_audit_both_ways
+);
 
 async fn key(h: &Harness, name: &str, perms: &[&str]) -> String {
     api_keys::create(
@@ -159,5 +164,73 @@ async fn run_and_cancel(h: &Harness) {
     assert_eq!(audit_by(h, "api-key:runner", "job.run").await, 2);
     assert_eq!(audit_by(h, "api-key:reader", "job.run").await, 0);
     assert_eq!(audit_by(h, "api-key:canceller", "execution.cancel").await, 2);
+    std::fs::remove_dir_all(&work).ok();
+}
+
+/// Issue 14: running a job and cancelling its execution are one use case each, so the
+/// console and the REST API record them alike: the audit entries differ only in the
+/// actor (and the execution each one made).
+async fn same_audit_both_ways(h: &Harness) {
+    let state = &h.state;
+    let work = temp_dir("same-audit");
+    let file = work.join("shop.db");
+    make_sqlite(&file, 10).await;
+    let dest = work.join("backups");
+    std::fs::create_dir_all(&dest).unwrap();
+    let source = sqlite_source(state, "shop db", &file).await;
+    let targets = [local_destination(state, "disk", &dest).await];
+    let job = create_job(state, JobSpec::new("Shop", source, &targets)).await;
+    let admin = h.setup_admin().await;
+    let operator = key(h, "operator", &["jobs:execute", "executions:cancel"]).await;
+
+    // The engine is stopped: both runs stay pending until cancelled.
+    let r = h.call("run_job", &[("id", &job.to_string())], Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let by_console = r.json().as_i64().unwrap();
+    let r = call(h, "POST", &format!("/api/v1/jobs/{job}/run"), &operator).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let by_rest = r.json()["execution_id"].as_i64().unwrap();
+    let r = h
+        .call(
+            "cancel_execution",
+            &[("id", &by_console.to_string())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = call(
+        h,
+        "POST",
+        &format!("/api/v1/executions/{by_rest}/cancel"),
+        &operator,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+
+    let entries = |label: &'static str, execution: i64| async move {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::ActorLabel.eq(label))
+            .filter(audit_log::Column::Action.is_in(["job.run", "execution.cancel"]))
+            .order_by_asc(audit_log::Column::Id)
+            .all(&h.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                let id = execution.to_string();
+                // A cancel names the execution; a run names the job (the same for both).
+                let resource = match e.resource_id {
+                    Some(r) if e.resource_type == "execution" && r == id => "EXECUTION".to_string(),
+                    other => other.unwrap_or_default(),
+                };
+                let summary = e.summary.replace(&format!("#{id}"), "#EXECUTION");
+                (e.action, e.resource_type, resource, summary, e.outcome)
+            })
+            .collect::<Vec<_>>()
+    };
+    let console = entries("admin@example.com", by_console).await;
+    let rest = entries("api-key:operator", by_rest).await;
+    assert_eq!(console.len(), 2, "{console:?}");
+    assert_eq!(console, rest);
     std::fs::remove_dir_all(&work).ok();
 }

@@ -47,38 +47,16 @@ pub async fn get_execution(id: i64) -> Result<ExecutionDetail, ApiError> {
 #[server(endpoint = "cancel_execution")]
 pub async fn cancel_execution(id: i64) -> Result<String, ApiError> {
     use crate::engine::CancelOutcome;
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::error::ServerError;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::ExecutionsCancel))?;
-        let me = caller.user()?;
-        let outcome = caller
-            .state
-            .engine
-            .cancel(id)
-            .await
-            .map_err(|e| ServerError::Api(e.into()))?;
-        let said = match outcome {
+        let caller = guard(Need::SignedIn)?;
+        let outcome = crate::core::executions::cancel(&caller.ctx(), &caller.actor()?, id).await?;
+        Ok(match outcome {
             CancelOutcome::CancelledPending => "Cancelled before it started.",
             CancelOutcome::Requested => "Cancel requested; the run stops within a few seconds.",
             CancelOutcome::AlreadyFinished => "It had already finished.",
-        };
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "execution.cancel",
-                resource_type: "execution",
-                resource_id: Some(id.to_string()),
-                summary: format!("cancel of execution #{id}: {outcome:?}"),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(said.to_string())
+        }
+        .to_string())
     })
     .await
 }

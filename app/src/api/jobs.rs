@@ -123,28 +123,10 @@ pub async fn delete_job(id: i64) -> Result<(), ApiError> {
 /// Queues a manual backup of the job; returns the new execution's id.
 #[server(endpoint = "run_job")]
 pub async fn run_job(id: i64) -> Result<i64, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::job_store;
-    use entity::enums::ExecutionTrigger;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsExecute))?;
-        let user_id = caller.user()?.user_id;
-        let job = job_store::find(&caller.state.db, id).await?;
-        let execution = caller
-            .state
-            .engine
-            .enqueue(id, ExecutionTrigger::Manual, Some(user_id))
-            .await
-            .map_err(ApiError::from)?;
-        audit(
-            &caller,
-            "job.run",
-            id,
-            format!("ran job {} now (execution #{execution})", job.name),
-        )
-        .await?;
-        Ok(execution)
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::run(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }

@@ -60,6 +60,18 @@ impl Caller {
             .as_ref()
             .ok_or(ServerError::Api(ApiError::Unauthenticated))
     }
+
+    /// The signed-in user as the actor of a use case.
+    pub fn actor(&self) -> Result<crate::core::Actor> {
+        Ok(crate::core::Actor::User(self.user()?.clone()))
+    }
+
+    pub fn ctx(&self) -> crate::core::Ctx<'_> {
+        crate::core::Ctx {
+            state: &self.state,
+            client: &self.client,
+        }
+    }
 }
 
 /// The single permission check. Every server function starts with it.

@@ -29,7 +29,12 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    /// The permission check every REST handler starts with.
+    /// The key as the actor of a use case (which checks its permission).
+    pub fn actor(&self) -> crate::core::Actor {
+        crate::core::Actor::ApiKey(self.0.clone())
+    }
+
+    /// The permission check of the REST handlers not yet moved to a use case.
     pub fn require(&self, needed: Permission) -> Result<&ApiCaller, RestError> {
         if self.0.can(needed) {
             Ok(&self.0)

@@ -103,28 +103,16 @@ pub async fn cancel(
     Path(id): Path<i64>,
 ) -> RestResult<(http::StatusCode, Json<Value>)> {
     use crate::engine::CancelOutcome;
-    use crate::server::audit::{self, Actor, Entry};
-    let key = caller.require(Permission::ExecutionsCancel)?;
-    let outcome = state.engine.cancel(id).await?;
-    let outcome = match outcome {
+    let client = client.map(|axum::Extension(c)| c).unwrap_or_default();
+    let ctx = crate::core::Ctx {
+        state: &state,
+        client: &client,
+    };
+    let outcome = match crate::core::executions::cancel(&ctx, &caller.actor(), id).await? {
         CancelOutcome::CancelledPending => "cancelled",
         CancelOutcome::Requested => "requested",
         CancelOutcome::AlreadyFinished => "already_finished",
     };
-    let client = client.map(|axum::Extension(c)| c).unwrap_or_default();
-    audit::record(
-        &state.db,
-        Actor::Anonymous(&format!("api-key:{}", key.name)),
-        &client,
-        Entry {
-            action: "execution.cancel",
-            resource_type: "execution",
-            resource_id: Some(id.to_string()),
-            summary: format!("cancel of execution #{id}: {outcome}"),
-            success: true,
-        },
-    )
-    .await?;
     Ok((
         http::StatusCode::ACCEPTED,
         Json(json!({ "execution_id": id, "outcome": outcome })),

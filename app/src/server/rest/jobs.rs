@@ -8,13 +8,12 @@ use super::error::{RestError, RestResult};
 use super::job_body::JobBody;
 use crate::api::error::ApiError;
 use crate::permissions::Permission;
-use crate::server::audit::{self, Actor, Entry};
+use crate::server::audit::Entry;
 use crate::server::auth::ClientInfo;
 use crate::server::job_store;
 use crate::server::state::AppState;
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
-use entity::enums::ExecutionTrigger;
 use entity::{job, job_destination, job_notification};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -108,23 +107,12 @@ pub async fn run(
     client: Option<Extension<ClientInfo>>,
     Path(id): Path<i64>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let key = caller.require(Permission::JobsExecute)?;
-    let found = find(&state.db, id).await?;
-    let execution_id = state.engine.enqueue(id, ExecutionTrigger::Api, None).await?;
     let client = client.map(|Extension(c)| c).unwrap_or_default();
-    audit::record(
-        &state.db,
-        Actor::Anonymous(&format!("api-key:{}", key.name)),
-        &client,
-        Entry {
-            action: "job.run",
-            resource_type: "job",
-            resource_id: Some(id.to_string()),
-            summary: format!("queued a run of job {} (execution #{execution_id})", found.name),
-            success: true,
-        },
-    )
-    .await?;
+    let ctx = crate::core::Ctx {
+        state: &state,
+        client: &client,
+    };
+    let execution_id = crate::core::jobs::run(&ctx, &caller.actor(), id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "execution_id": execution_id })),

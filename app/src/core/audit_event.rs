@@ -1,0 +1,100 @@
+//! What the use cases write to the audit log: one variant per kind of event, so that the
+//! same operation reads the same whichever surface (console or REST) it came through.
+
+use super::{Actor, Ctx};
+use crate::engine::CancelOutcome;
+use crate::server::audit::{self, Entry};
+use crate::server::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditEvent<'a> {
+    JobRun {
+        job_id: i64,
+        job_name: &'a str,
+        execution_id: i64,
+    },
+    ExecutionCancel {
+        execution_id: i64,
+        outcome: CancelOutcome,
+    },
+}
+
+impl AuditEvent<'_> {
+    pub fn action(&self) -> &'static str {
+        match self {
+            AuditEvent::JobRun { .. } => "job.run",
+            AuditEvent::ExecutionCancel { .. } => "execution.cancel",
+        }
+    }
+
+    fn entry(&self) -> Entry<'static> {
+        let (resource_type, resource_id, summary) = match self {
+            AuditEvent::JobRun {
+                job_id,
+                job_name,
+                execution_id,
+            } => (
+                "job",
+                *job_id,
+                format!("queued a run of job {job_name} (execution #{execution_id})"),
+            ),
+            AuditEvent::ExecutionCancel {
+                execution_id,
+                outcome,
+            } => (
+                "execution",
+                *execution_id,
+                format!(
+                    "cancel of execution #{execution_id}: {}",
+                    match outcome {
+                        CancelOutcome::CancelledPending => "cancelled before it started",
+                        CancelOutcome::Requested => "stop requested",
+                        CancelOutcome::AlreadyFinished => "it had already finished",
+                    }
+                ),
+            ),
+        };
+        Entry {
+            action: self.action(),
+            resource_type,
+            resource_id: Some(resource_id.to_string()),
+            summary,
+            success: true,
+        }
+    }
+}
+
+/// Records `event` as done by `actor`.
+pub async fn record(ctx: &Ctx<'_>, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
+    let label = actor.label();
+    let who = match actor {
+        Actor::User(user) => audit::Actor::User(user),
+        Actor::ApiKey(_) => audit::Actor::Anonymous(&label),
+    };
+    audit::record(&ctx.state.db, who, ctx.client, event.entry()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_name_their_resource() {
+        let run = AuditEvent::JobRun {
+            job_id: 4,
+            job_name: "Nightly",
+            execution_id: 12,
+        };
+        let e = run.entry();
+        assert_eq!((e.action, e.resource_type), ("job.run", "job"));
+        assert_eq!(e.resource_id.as_deref(), Some("4"));
+        assert_eq!(e.summary, "queued a run of job Nightly (execution #12)");
+        let cancel = AuditEvent::ExecutionCancel {
+            execution_id: 12,
+            outcome: CancelOutcome::Requested,
+        };
+        let e = cancel.entry();
+        assert_eq!((e.action, e.resource_type), ("execution.cancel", "execution"));
+        assert_eq!(e.summary, "cancel of execution #12: stop requested");
+    }
+}
