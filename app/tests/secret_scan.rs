@@ -4,8 +4,11 @@
 //! requests), every `/api/v1` route (with an all-permissions key) and every console page,
 //! and scans everything captured: bodies and headers, the audit log, and the log lines.
 
+#[path = "suite/common/mod.rs"]
 mod common;
+#[path = "suite/engine_fixtures/mod.rs"]
 mod engine_fixtures;
+#[path = "suite/matrix/mod.rs"]
 mod matrix;
 
 use app::server::api_keys::{self, NewKey};
