@@ -5,29 +5,6 @@ use super::error::ApiError;
 use super::job_types::{JobFormChoices, JobInput, JobRow, RetentionInput, RetentionReport, SchedulePreview};
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-async fn audit(
-    caller: &crate::server::auth::Caller,
-    action: &str,
-    job_id: i64,
-    summary: String,
-) -> crate::server::error::Result<()> {
-    use crate::server::audit::{self, Actor, Entry};
-    audit::record(
-        &caller.state.db,
-        Actor::User(caller.user()?),
-        &caller.client,
-        Entry {
-            action,
-            resource_type: "job",
-            resource_id: Some(job_id.to_string()),
-            summary,
-            success: true,
-        },
-    )
-    .await
-}
-
 #[server(endpoint = "job_choices")]
 pub async fn job_choices() -> Result<JobFormChoices, ApiError> {
     use crate::permissions::Permission;
@@ -52,30 +29,21 @@ pub async fn list_jobs() -> Result<Vec<JobRow>, ApiError> {
 
 #[server(endpoint = "create_job")]
 pub async fn create_job(job: JobInput) -> Result<i64, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::job_store;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        let saved = job_store::create(&caller.state.db, &job).await?;
-        let id = saved.job.id;
-        caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
-        audit(&caller, "job.create", id, saved.summary("created")).await?;
-        Ok(id)
+        let caller = guard(Need::SignedIn)?;
+        let saved = crate::core::jobs::create(&caller.ctx(), &caller.actor()?, &job).await?;
+        Ok(saved.job.id)
     })
     .await
 }
 
 #[server(endpoint = "update_job")]
 pub async fn update_job(id: i64, job: JobInput) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::job_store;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        let saved = job_store::update(&caller.state.db, id, &job).await?;
-        caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
-        audit(&caller, "job.update", id, saved.summary("edited")).await?;
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::update(&caller.ctx(), &caller.actor()?, id, &job).await?;
         Ok(())
     })
     .await
@@ -83,23 +51,10 @@ pub async fn update_job(id: i64, job: JobInput) -> Result<(), ApiError> {
 
 #[server(endpoint = "set_job_enabled")]
 pub async fn set_job_enabled(id: i64, enabled: bool) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::job_store;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        let job = job_store::set_enabled(&caller.state.db, id, enabled).await?;
-        if enabled {
-            caller.state.engine.reschedule(id).await.map_err(ApiError::from)?;
-        } else {
-            caller.state.engine.unschedule(id);
-        }
-        let (action, word) = if enabled {
-            ("job.enable", "enabled")
-        } else {
-            ("job.disable", "disabled")
-        };
-        audit(&caller, action, id, format!("{word} job {}", job.name)).await?;
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::set_enabled(&caller.ctx(), &caller.actor()?, id, enabled).await?;
         Ok(())
     })
     .await
@@ -107,14 +62,10 @@ pub async fn set_job_enabled(id: i64, enabled: bool) -> Result<(), ApiError> {
 
 #[server(endpoint = "delete_job")]
 pub async fn delete_job(id: i64) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::job_store;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        caller.state.engine.unschedule(id);
-        let deleted = job_store::delete(&caller.state.db, id).await?;
-        audit(&caller, "job.delete", id, format!("deleted job {}", deleted.name)).await?;
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::delete(&caller.ctx(), &caller.actor()?, id).await?;
         Ok(())
     })
     .await

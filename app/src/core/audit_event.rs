@@ -5,9 +5,25 @@ use super::{Actor, Ctx};
 use crate::engine::CancelOutcome;
 use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
+use crate::server::job_store::Saved;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum AuditEvent<'a> {
+    JobCreate {
+        saved: &'a Saved,
+    },
+    JobUpdate {
+        saved: &'a Saved,
+    },
+    JobEnable {
+        job_id: i64,
+        job_name: &'a str,
+        enabled: bool,
+    },
+    JobDelete {
+        job_id: i64,
+        job_name: &'a str,
+    },
     JobRun {
         job_id: i64,
         job_name: &'a str,
@@ -22,6 +38,11 @@ pub enum AuditEvent<'a> {
 impl AuditEvent<'_> {
     pub fn action(&self) -> &'static str {
         match self {
+            AuditEvent::JobCreate { .. } => "job.create",
+            AuditEvent::JobUpdate { .. } => "job.update",
+            AuditEvent::JobEnable { enabled: true, .. } => "job.enable",
+            AuditEvent::JobEnable { enabled: false, .. } => "job.disable",
+            AuditEvent::JobDelete { .. } => "job.delete",
             AuditEvent::JobRun { .. } => "job.run",
             AuditEvent::ExecutionCancel { .. } => "execution.cancel",
         }
@@ -29,6 +50,18 @@ impl AuditEvent<'_> {
 
     fn entry(&self) -> Entry<'static> {
         let (resource_type, resource_id, summary) = match self {
+            AuditEvent::JobCreate { saved } => ("job", saved.job.id, saved.summary("created")),
+            AuditEvent::JobUpdate { saved } => ("job", saved.job.id, saved.summary("edited")),
+            AuditEvent::JobEnable {
+                job_id,
+                job_name,
+                enabled,
+            } => (
+                "job",
+                *job_id,
+                format!("{} job {job_name}", if *enabled { "enabled" } else { "disabled" }),
+            ),
+            AuditEvent::JobDelete { job_id, job_name } => ("job", *job_id, format!("deleted job {job_name}")),
             AuditEvent::JobRun {
                 job_id,
                 job_name,
@@ -96,5 +129,22 @@ mod tests {
         let e = cancel.entry();
         assert_eq!((e.action, e.resource_type), ("execution.cancel", "execution"));
         assert_eq!(e.summary, "cancel of execution #12: stop requested");
+    }
+
+    #[test]
+    fn switching_a_job_names_the_direction() {
+        for (enabled, action, summary) in [
+            (true, "job.enable", "enabled job Nightly"),
+            (false, "job.disable", "disabled job Nightly"),
+        ] {
+            let event = AuditEvent::JobEnable {
+                job_id: 9,
+                job_name: "Nightly",
+                enabled,
+            };
+            let e = event.entry();
+            assert_eq!((e.action, e.summary.as_str()), (action, summary));
+            assert_eq!(e.resource_id.as_deref(), Some("9"));
+        }
     }
 }

@@ -1,11 +1,66 @@
-//! Job operations.
+//! Job operations: create, edit, enable or disable, delete, run now.
 
 use super::audit_event::{self, AuditEvent};
 use super::{Actor, Ctx};
 use crate::api::error::ApiError;
+use crate::api::job_types::JobInput;
 use crate::permissions::Permission;
 use crate::server::error::Result;
-use crate::server::job_store;
+use crate::server::job_store::{self, Saved};
+use entity::job;
+
+/// Saves a new job and schedules it.
+pub async fn create(ctx: &Ctx<'_>, actor: &Actor, input: &JobInput) -> Result<Saved> {
+    actor.require(Permission::JobsWrite)?;
+    let saved = job_store::create(&ctx.state.db, input).await?;
+    ctx.state
+        .engine
+        .reschedule(saved.job.id)
+        .await
+        .map_err(ApiError::from)?;
+    audit_event::record(ctx, actor, AuditEvent::JobCreate { saved: &saved }).await?;
+    Ok(saved)
+}
+
+/// Replaces job `id` with `input` and reschedules it.
+pub async fn update(ctx: &Ctx<'_>, actor: &Actor, id: i64, input: &JobInput) -> Result<Saved> {
+    actor.require(Permission::JobsWrite)?;
+    let saved = job_store::update(&ctx.state.db, id, input).await?;
+    ctx.state.engine.reschedule(id).await.map_err(ApiError::from)?;
+    audit_event::record(ctx, actor, AuditEvent::JobUpdate { saved: &saved }).await?;
+    Ok(saved)
+}
+
+/// Switches job `id`'s schedule on or off.
+pub async fn set_enabled(ctx: &Ctx<'_>, actor: &Actor, id: i64, enabled: bool) -> Result<job::Model> {
+    actor.require(Permission::JobsWrite)?;
+    let job = job_store::set_enabled(&ctx.state.db, id, enabled).await?;
+    if enabled {
+        ctx.state.engine.reschedule(id).await.map_err(ApiError::from)?;
+    } else {
+        ctx.state.engine.unschedule(id);
+    }
+    let event = AuditEvent::JobEnable {
+        job_id: id,
+        job_name: &job.name,
+        enabled,
+    };
+    audit_event::record(ctx, actor, event).await?;
+    Ok(job)
+}
+
+/// Deletes job `id` and its destination links; its executions stay, detached.
+pub async fn delete(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<job::Model> {
+    actor.require(Permission::JobsWrite)?;
+    ctx.state.engine.unschedule(id);
+    let deleted = job_store::delete(&ctx.state.db, id).await?;
+    let event = AuditEvent::JobDelete {
+        job_id: id,
+        job_name: &deleted.name,
+    };
+    audit_event::record(ctx, actor, event).await?;
+    Ok(deleted)
+}
 
 /// Queues a run of job `id` now; the runner picks it up like any other. Answers the new
 /// execution's id.

@@ -206,6 +206,7 @@ async fn link_destinations(db: &impl ConnectionTrait, job_id: i64, destinations:
 }
 
 /// A stored job, with what changed in its notification channels (for the audit log).
+#[derive(Debug, Clone)]
 pub struct Saved {
     pub job: job::Model,
     pub channel_changes: Vec<String>,

@@ -20,6 +20,10 @@ on_both_backends!(
     console_and_rest_record_the_same_run_and_cancel,
     same_audit_both_ways
 );
+on_both_backends!(
+    console_and_rest_record_the_same_job_changes,
+    same_job_changes_both_ways
+);
 
 async fn key(h: &Harness, name: &str, perms: &[&str]) -> String {
     api_keys::create(
@@ -230,6 +234,122 @@ async fn same_audit_both_ways(h: &Harness) {
     let console = entries("admin@example.com", by_console).await;
     let rest = entries("api-key:operator", by_rest).await;
     assert_eq!(console.len(), 2, "{console:?}");
+    assert_eq!(console, rest);
+    std::fs::remove_dir_all(&work).ok();
+}
+
+async fn send_json(h: &Harness, method: &str, path: &str, key: &str, body: serde_json::Value) -> Reply {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    h.send(req).await
+}
+
+/// Issue 14: creating, editing, disabling, enabling and deleting a job are one use case
+/// each: the console and the REST API record the same entries, but for the actor and the
+/// job's id.
+async fn same_job_changes_both_ways(h: &Harness) {
+    let state = &h.state;
+    let work = temp_dir("same-job-changes");
+    let file = work.join("shop.db");
+    make_sqlite(&file, 10).await;
+    let dest = work.join("backups");
+    std::fs::create_dir_all(&dest).unwrap();
+    let source = sqlite_source(state, "shop db", &file).await;
+    let disk = local_destination(state, "disk", &dest).await;
+    let admin = h.setup_admin().await;
+    let editor = key(h, "editor", &["jobs:read", "jobs:write"]).await;
+    let (source_s, disk_s) = (source.to_string(), disk.to_string());
+
+    // Through the console.
+    let form = |cron: &str| {
+        vec![
+            ("job[name]", "Nightly".to_string()),
+            ("job[source_id]", source_s.clone()),
+            ("job[destinations][0]", disk_s.clone()),
+            ("job[compression]", "zstd".into()),
+            ("job[cron]", cron.to_string()),
+            ("job[timezone]", "UTC".into()),
+            ("job[retention][kind]", "keep_last".into()),
+            ("job[retention][keep_last]", "3".into()),
+            ("job[enabled]", "true".into()),
+        ]
+    };
+    let console_call = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let admin = admin.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = h.call(endpoint, &pairs, Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::OK, "{endpoint}: {}", r.body);
+            r
+        }
+    };
+    let r = console_call("create_job", form("0 0 2 * * *")).await;
+    let console_job = r.json().as_i64().unwrap().to_string();
+    let mut edit = form("0 0 4 * * *");
+    edit.push(("id", console_job.clone()));
+    console_call("update_job", edit).await;
+    for enabled in ["false", "true"] {
+        console_call(
+            "set_job_enabled",
+            vec![("id", console_job.clone()), ("enabled", enabled.into())],
+        )
+        .await;
+    }
+    console_call("delete_job", vec![("id", console_job.clone())]).await;
+
+    // Through the REST API.
+    let body = |cron: &str| {
+        serde_json::json!({"name": "Nightly", "source_id": source, "destinations": [disk],
+            "compression": "zstd", "cron": cron, "timezone": "UTC",
+            "retention": {"kind": "keep_last", "count": 3}, "enabled": true})
+    };
+    let r = send_json(h, "POST", "/api/v1/jobs", &editor, body("0 0 2 * * *")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let rest_job = r.json()["id"].as_i64().unwrap().to_string();
+    let path = format!("/api/v1/jobs/{rest_job}");
+    let r = send_json(h, "PUT", &path, &editor, body("0 0 4 * * *")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for verb in ["disable", "enable"] {
+        let r = call(h, "POST", &format!("{path}/{verb}"), &editor).await;
+        assert_eq!(r.status, StatusCode::OK, "{verb}: {}", r.body);
+    }
+    let r = call(h, "DELETE", &path, &editor).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+    let entries = |label: &'static str, job: String| async move {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::ActorLabel.eq(label))
+            .filter(audit_log::Column::Action.starts_with("job."))
+            .order_by_asc(audit_log::Column::Id)
+            .all(&h.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                assert_eq!(e.resource_id.as_deref(), Some(job.as_str()), "{e:?}");
+                (e.action, e.resource_type, e.summary, e.outcome)
+            })
+            .collect::<Vec<_>>()
+    };
+    let console = entries("admin@example.com", console_job).await;
+    let rest = entries("api-key:editor", rest_job).await;
+    let actions: Vec<&str> = console.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "job.create",
+            "job.update",
+            "job.disable",
+            "job.enable",
+            "job.delete"
+        ],
+        "{console:?}"
+    );
     assert_eq!(console, rest);
     std::fs::remove_dir_all(&work).ok();
 }

@@ -8,12 +8,10 @@ use super::error::{RestError, RestResult};
 use super::job_body::JobBody;
 use crate::api::error::ApiError;
 use crate::permissions::Permission;
-use crate::server::audit::Entry;
-use crate::server::auth::ClientInfo;
 use crate::server::job_store;
 use crate::server::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::{Extension, Json};
 use entity::{job, job_destination, job_notification};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -104,15 +102,10 @@ pub async fn get(
 pub async fn run(
     State(state): State<AppState>,
     caller: Caller,
-    client: Option<Extension<ClientInfo>>,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let client = client.map(|Extension(c)| c).unwrap_or_default();
-    let ctx = crate::core::Ctx {
-        state: &state,
-        client: &client,
-    };
-    let execution_id = crate::core::jobs::run(&ctx, &caller.actor(), id).await?;
+    let execution_id = crate::core::jobs::run(&ctx(&state, &client), &caller.actor(), id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "execution_id": execution_id })),
@@ -140,27 +133,11 @@ async fn links(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_destinati
         .await?)
 }
 
-async fn audit_job(
-    state: &AppState,
-    key: &crate::server::api_keys::ApiCaller,
-    client: &Client,
-    action: &str,
-    id: i64,
-    summary: String,
-) -> RestResult<()> {
-    super::audit::record(
+fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
+    crate::core::Ctx {
         state,
-        key,
-        client,
-        Entry {
-            action,
-            resource_type: "job",
-            resource_id: Some(id.to_string()),
-            summary,
-            success: true,
-        },
-    )
-    .await
+        client: &client.0,
+    }
 }
 
 pub async fn create(
@@ -169,21 +146,10 @@ pub async fn create(
     client: Client,
     input: Result<JsonBody<JobBody>, RestError>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let key = caller.require(Permission::JobsWrite)?;
     let JsonBody(input) = input?;
-    let saved = job_store::create(&state.db, &input.into_input()?).await?;
-    let created = &saved.job;
-    state.engine.reschedule(created.id).await?;
-    audit_job(
-        &state,
-        key,
-        &client,
-        "job.create",
-        created.id,
-        saved.summary("created"),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(read_back(&state.db, created).await?)))
+    let input = input.into_input()?;
+    let saved = crate::core::jobs::create(&ctx(&state, &client), &caller.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(read_back(&state.db, &saved.job).await?)))
 }
 
 /// A full replacement: fields left out take their defaults, as on create.
@@ -194,11 +160,9 @@ pub async fn update(
     Path(id): Path<i64>,
     input: Result<JsonBody<JobBody>, RestError>,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::JobsWrite)?;
     let JsonBody(input) = input?;
-    let saved = job_store::update(&state.db, id, &input.into_input()?).await?;
-    state.engine.reschedule(id).await?;
-    audit_job(&state, key, &client, "job.update", id, saved.summary("edited")).await?;
+    let input = input.into_input()?;
+    let saved = crate::core::jobs::update(&ctx(&state, &client), &caller.actor(), id, &input).await?;
     Ok(Json(read_back(&state.db, &saved.job).await?))
 }
 
@@ -209,19 +173,7 @@ async fn set_enabled(
     id: i64,
     enabled: bool,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::JobsWrite)?;
-    let job = job_store::set_enabled(&state.db, id, enabled).await?;
-    if enabled {
-        state.engine.reschedule(id).await?;
-    } else {
-        state.engine.unschedule(id);
-    }
-    let (action, word) = if enabled {
-        ("job.enable", "enabled")
-    } else {
-        ("job.disable", "disabled")
-    };
-    audit_job(state, key, client, action, id, format!("{word} job {}", job.name)).await?;
+    let job = crate::core::jobs::set_enabled(&ctx(state, client), &caller.actor(), id, enabled).await?;
     Ok(Json(read_back(&state.db, &job).await?))
 }
 
@@ -250,10 +202,6 @@ pub async fn delete(
     client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<StatusCode> {
-    let key = caller.require(Permission::JobsWrite)?;
-    state.engine.unschedule(id);
-    let deleted = job_store::delete(&state.db, id).await?;
-    let summary = format!("deleted job {}", deleted.name);
-    audit_job(&state, key, &client, "job.delete", id, summary).await?;
+    crate::core::jobs::delete(&ctx(&state, &client), &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
