@@ -27,11 +27,10 @@ pub struct IdentityFile {
 
 #[server(endpoint = "list_encryption_profiles")]
 pub async fn list_encryption_profiles() -> Result<Vec<ProfileRow>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async {
-        let caller = guard(Need::Permission(Permission::EncryptionRead))?;
-        crate::server::encryption_profiles::list(&caller.state.db).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::encryption::list(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -41,59 +40,20 @@ pub async fn create_encryption_profile(
     name: String,
     #[server(default)] description: String,
 ) -> Result<ProfileRow, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::encryption_profiles as profiles;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::EncryptionWrite))?;
-        let me = caller.user()?;
-        let state = &caller.state;
-        let created = profiles::create(&state.db, &state.master_key, &name, &description).await?;
-        audit::record(
-            &state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "encryption_profile.create",
-                resource_type: "encryption_profile",
-                resource_id: Some(created.id.to_string()),
-                summary: format!(
-                    "created encryption profile {} ({})",
-                    created.name, created.recipient
-                ),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(profiles::row(created))
+        let caller = guard(Need::SignedIn)?;
+        crate::core::encryption::create(&caller.ctx(), &caller.actor()?, &name, &description).await
     })
     .await
 }
 
 #[server(endpoint = "add_extra_recipient")]
 pub async fn add_extra_recipient(id: i64, recipient: String) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::encryption_profiles as profiles;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::EncryptionWrite))?;
-        let me = caller.user()?;
-        let (profile, added) = profiles::add_recipient(&caller.state.db, id, &recipient).await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "encryption_profile.add_recipient",
-                resource_type: "encryption_profile",
-                resource_id: Some(id.to_string()),
-                summary: format!("added recipient {added} to encryption profile {}", profile.name),
-                success: true,
-            },
-        )
-        .await?;
+        let caller = guard(Need::SignedIn)?;
+        crate::core::encryption::add_recipient(&caller.ctx(), &caller.actor()?, id, &recipient).await?;
         Ok(())
     })
     .await
@@ -101,31 +61,10 @@ pub async fn add_extra_recipient(id: i64, recipient: String) -> Result<(), ApiEr
 
 #[server(endpoint = "remove_extra_recipient")]
 pub async fn remove_extra_recipient(id: i64, recipient: String) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::encryption_profiles as profiles;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::EncryptionWrite))?;
-        let me = caller.user()?;
-        let profile = profiles::remove_recipient(&caller.state.db, id, &recipient).await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "encryption_profile.remove_recipient",
-                resource_type: "encryption_profile",
-                resource_id: Some(id.to_string()),
-                summary: format!(
-                    "removed recipient {} from encryption profile {}",
-                    recipient.trim(),
-                    profile.name
-                ),
-                success: true,
-            },
-        )
-        .await?;
+        let caller = guard(Need::SignedIn)?;
+        crate::core::encryption::remove_recipient(&caller.ctx(), &caller.actor()?, id, &recipient).await?;
         Ok(())
     })
     .await
@@ -134,28 +73,11 @@ pub async fn remove_extra_recipient(id: i64, recipient: String) -> Result<(), Ap
 /// Returns the secret identity the first time only; later calls get 409.
 #[server(endpoint = "download_identity")]
 pub async fn download_identity(id: i64) -> Result<IdentityFile, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::encryption_profiles as profiles;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::EncryptionWrite))?;
-        let me = caller.user()?;
-        let state = &caller.state;
-        let (name, identity) = profiles::take_identity(&state.db, &state.master_key, id).await?;
-        audit::record(
-            &state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "encryption_profile.download_identity",
-                resource_type: "encryption_profile",
-                resource_id: Some(id.to_string()),
-                summary: format!("downloaded the identity of encryption profile {name}"),
-                success: true,
-            },
-        )
-        .await?;
+        let caller = guard(Need::SignedIn)?;
+        let (name, identity) =
+            crate::core::encryption::take_identity(&caller.ctx(), &caller.actor()?, id).await?;
         let slug: String = name
             .chars()
             .map(|c| {
@@ -176,28 +98,10 @@ pub async fn download_identity(id: i64) -> Result<IdentityFile, ApiError> {
 
 #[server(endpoint = "delete_encryption_profile")]
 pub async fn delete_encryption_profile(id: i64) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::encryption_profiles as profiles;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::EncryptionWrite))?;
-        let me = caller.user()?;
-        let deleted = profiles::delete(&caller.state.db, id).await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "encryption_profile.delete",
-                resource_type: "encryption_profile",
-                resource_id: Some(id.to_string()),
-                summary: format!("deleted encryption profile {}", deleted.name),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::encryption::delete(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }

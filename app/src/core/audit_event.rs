@@ -29,6 +29,29 @@ pub enum AuditEvent<'a> {
         job_name: &'a str,
         execution_id: i64,
     },
+    EncryptionProfileCreate {
+        profile_id: i64,
+        name: &'a str,
+        recipient: &'a str,
+    },
+    EncryptionRecipientAdd {
+        profile_id: i64,
+        name: &'a str,
+        recipient: &'a str,
+    },
+    EncryptionRecipientRemove {
+        profile_id: i64,
+        name: &'a str,
+        recipient: &'a str,
+    },
+    EncryptionIdentityDownload {
+        profile_id: i64,
+        name: &'a str,
+    },
+    EncryptionProfileDelete {
+        profile_id: i64,
+        name: &'a str,
+    },
     ExecutionCancel {
         execution_id: i64,
         outcome: CancelOutcome,
@@ -44,6 +67,11 @@ impl AuditEvent<'_> {
             AuditEvent::JobEnable { enabled: false, .. } => "job.disable",
             AuditEvent::JobDelete { .. } => "job.delete",
             AuditEvent::JobRun { .. } => "job.run",
+            AuditEvent::EncryptionProfileCreate { .. } => "encryption_profile.create",
+            AuditEvent::EncryptionRecipientAdd { .. } => "encryption_profile.add_recipient",
+            AuditEvent::EncryptionRecipientRemove { .. } => "encryption_profile.remove_recipient",
+            AuditEvent::EncryptionIdentityDownload { .. } => "encryption_profile.download_identity",
+            AuditEvent::EncryptionProfileDelete { .. } => "encryption_profile.delete",
             AuditEvent::ExecutionCancel { .. } => "execution.cancel",
         }
     }
@@ -70,6 +98,43 @@ impl AuditEvent<'_> {
                 "job",
                 *job_id,
                 format!("queued a run of job {job_name} (execution #{execution_id})"),
+            ),
+            AuditEvent::EncryptionProfileCreate {
+                profile_id,
+                name,
+                recipient,
+            } => (
+                "encryption_profile",
+                *profile_id,
+                format!("created encryption profile {name} ({recipient})"),
+            ),
+            AuditEvent::EncryptionRecipientAdd {
+                profile_id,
+                name,
+                recipient,
+            } => (
+                "encryption_profile",
+                *profile_id,
+                format!("added recipient {recipient} to encryption profile {name}"),
+            ),
+            AuditEvent::EncryptionRecipientRemove {
+                profile_id,
+                name,
+                recipient,
+            } => (
+                "encryption_profile",
+                *profile_id,
+                format!("removed recipient {recipient} from encryption profile {name}"),
+            ),
+            AuditEvent::EncryptionIdentityDownload { profile_id, name } => (
+                "encryption_profile",
+                *profile_id,
+                format!("downloaded the identity of encryption profile {name}"),
+            ),
+            AuditEvent::EncryptionProfileDelete { profile_id, name } => (
+                "encryption_profile",
+                *profile_id,
+                format!("deleted encryption profile {name}"),
             ),
             AuditEvent::ExecutionCancel {
                 execution_id,

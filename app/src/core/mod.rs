@@ -9,6 +9,7 @@
 
 pub mod actor;
 pub mod audit_event;
+pub mod encryption;
 pub mod executions;
 pub mod jobs;
 

@@ -18,6 +18,7 @@ mod audit_api;
 mod auth_flow;
 mod backup_file_modes;
 mod cli;
+mod core_parity;
 mod decompression_bomb;
 mod destination_outage;
 mod engine;

@@ -2,13 +2,11 @@
 //! extra recipients. The identity (the secret key) is never handed out here; its one-time
 //! download stays in the console.
 
-use super::audit::{self, Client};
+use super::audit::Client;
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
-use crate::permissions::Permission;
-use crate::server::audit::Entry;
-use crate::server::encryption_profiles as profiles;
+use crate::core::encryption;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -30,29 +28,26 @@ pub struct RecipientBody {
     recipient: String,
 }
 
-fn entry(action: &'static str, id: i64, summary: String) -> Entry<'static> {
-    Entry {
-        action,
-        resource_type: "encryption_profile",
-        resource_id: Some(id.to_string()),
-        summary,
-        success: true,
+fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
+    crate::core::Ctx {
+        state,
+        client: &client.0,
     }
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller) -> RestResult<Json<Value>> {
-    caller.require(Permission::EncryptionRead)?;
-    let rows = profiles::list(&state.db).await?;
+pub async fn list(State(state): State<AppState>, caller: Caller, client: Client) -> RestResult<Json<Value>> {
+    let rows = encryption::list(&ctx(&state, &client), &caller.actor()).await?;
     Ok(Json(json!({ "encryption_profiles": rows })))
 }
 
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<Json<Value>> {
-    caller.require(Permission::EncryptionRead)?;
-    Ok(Json(json!(profiles::row(profiles::find(&state.db, id).await?))))
+    let row = encryption::get(&ctx(&state, &client), &caller.actor(), id).await?;
+    Ok(Json(json!(row)))
 }
 
 pub async fn create(
@@ -61,21 +56,15 @@ pub async fn create(
     client: Client,
     input: Result<JsonBody<CreateBody>, RestError>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let key = caller.require(Permission::EncryptionWrite)?;
     let JsonBody(input) = input?;
-    let created = profiles::create(&state.db, &state.master_key, &input.name, &input.description).await?;
-    let summary = format!(
-        "created encryption profile {} ({})",
-        created.name, created.recipient
-    );
-    audit::record(
-        &state,
-        key,
-        &client,
-        entry("encryption_profile.create", created.id, summary),
+    let row = encryption::create(
+        &ctx(&state, &client),
+        &caller.actor(),
+        &input.name,
+        &input.description,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!(profiles::row(created)))))
+    Ok((StatusCode::CREATED, Json(json!(row))))
 }
 
 pub async fn delete(
@@ -84,16 +73,7 @@ pub async fn delete(
     client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<StatusCode> {
-    let key = caller.require(Permission::EncryptionWrite)?;
-    let deleted = profiles::delete(&state.db, id).await?;
-    let summary = format!("deleted encryption profile {}", deleted.name);
-    audit::record(
-        &state,
-        key,
-        &client,
-        entry("encryption_profile.delete", id, summary),
-    )
-    .await?;
+    encryption::delete(&ctx(&state, &client), &caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,18 +84,9 @@ pub async fn add_recipient(
     Path(id): Path<i64>,
     input: Result<JsonBody<RecipientBody>, RestError>,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::EncryptionWrite)?;
     let JsonBody(input) = input?;
-    let (profile, added) = profiles::add_recipient(&state.db, id, &input.recipient).await?;
-    let summary = format!("added recipient {added} to encryption profile {}", profile.name);
-    audit::record(
-        &state,
-        key,
-        &client,
-        entry("encryption_profile.add_recipient", id, summary),
-    )
-    .await?;
-    Ok(Json(json!(profiles::row(profile))))
+    let row = encryption::add_recipient(&ctx(&state, &client), &caller.actor(), id, &input.recipient).await?;
+    Ok(Json(json!(row)))
 }
 
 pub async fn remove_recipient(
@@ -125,20 +96,8 @@ pub async fn remove_recipient(
     Path(id): Path<i64>,
     input: Result<JsonBody<RecipientBody>, RestError>,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::EncryptionWrite)?;
     let JsonBody(input) = input?;
-    let profile = profiles::remove_recipient(&state.db, id, &input.recipient).await?;
-    let summary = format!(
-        "removed recipient {} from encryption profile {}",
-        input.recipient.trim(),
-        profile.name
-    );
-    audit::record(
-        &state,
-        key,
-        &client,
-        entry("encryption_profile.remove_recipient", id, summary),
-    )
-    .await?;
-    Ok(Json(json!(profiles::row(profile))))
+    let row =
+        encryption::remove_recipient(&ctx(&state, &client), &caller.actor(), id, &input.recipient).await?;
+    Ok(Json(json!(row)))
 }
