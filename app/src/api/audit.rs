@@ -7,12 +7,10 @@ use leptos::prelude::*;
 
 #[server(endpoint = "list_audit")]
 pub async fn list_audit(#[server(default)] filter: AuditFilter) -> Result<AuditPage, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit_query;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::AuditRead))?;
-        audit_query::list(&caller.state.db, &filter).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::audit::list(&caller.ctx(), &caller.actor()?, &filter).await
     })
     .await
 }

@@ -8,6 +8,7 @@
 //! yet still check permissions in their server function or REST handler.
 
 pub mod actor;
+pub mod audit;
 pub mod audit_event;
 pub mod encryption;
 pub mod executions;

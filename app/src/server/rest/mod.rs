@@ -3,6 +3,7 @@
 
 pub mod adapters;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod body;
 pub mod encryption;
@@ -23,6 +24,7 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::serve))
+        .route("/audit", get(audit_log::list))
         .route("/executions", get(executions::list))
         .route("/executions/{id}", get(executions::get))
         .route("/executions/{id}/cancel", post(executions::cancel))

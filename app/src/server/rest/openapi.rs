@@ -64,6 +64,26 @@ pub(super) fn list_of(key: &str, item: &str) -> Value {
     json!({"type": "object", "properties": {key: {"type": "array", "items": schema_ref(item)}}})
 }
 
+fn audit_paths(paths: &mut Map<String, Value>) {
+    let text = |name: &str, description: &str| json!({"name": name, "in": "query", "description": description, "schema": {"type": "string"}});
+    paths.insert("/api/v1/audit".into(), json!({"get": {
+        "summary": "The audit log, newest first, with the console's filters (permission audit:read)",
+        "parameters": [
+            text("actor", "A part of the actor's label (an email, `api-key:NAME`, `system`), any case"),
+            text("action", "An exact action (`job.create`) or a prefix ending in `.` or `*`"),
+            text("resource_type", "An exact resource type (`job`)"),
+            {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["success", "failure", "any"]}},
+            text("from", "First day, `YYYY-MM-DD` (UTC, inclusive)"),
+            text("to", "Last day, `YYYY-MM-DD` (UTC, inclusive)"),
+            {"name": "before", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
+        ],
+        "responses": responses(("200", "A page of entries", Some(json!({"type": "object",
+            "properties": {"rows": {"type": "array", "items": schema_ref("AuditEntry")},
+                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
+    }}));
+}
+
 fn execution_paths(paths: &mut Map<String, Value>) {
     paths.insert("/api/v1/executions".into(), json!({"get": {
         "summary": "List executions, newest first (permission executions:read)",
@@ -235,6 +255,7 @@ fn encryption_paths(paths: &mut Map<String, Value>) {
 
 pub fn document() -> Value {
     let mut paths = Map::new();
+    audit_paths(&mut paths);
     execution_paths(&mut paths);
     job_paths(&mut paths);
     adapter_paths(&mut paths, "sources", "source");

@@ -131,9 +131,20 @@ fn encryption_profile() -> Value {
             "identity_downloaded_at": {"type": "string", "nullable": true}}})
 }
 
+fn audit_entry() -> Value {
+    json!({"type": "object", "properties": {
+        "id": {"type": "integer"}, "at": {"type": "string", "description": "RFC 3339, UTC"},
+        "actor": {"type": "string", "description": "An email, `api-key:NAME` or `system`"},
+        "action": {"type": "string", "example": "job.create"},
+        "resource_type": {"type": "string"}, "resource_id": {"type": "string", "nullable": true},
+        "summary": {"type": "string"}, "success": {"type": "boolean"},
+        "ip": {"type": "string", "nullable": true}, "user_agent": {"type": "string", "nullable": true}}})
+}
+
 pub fn all() -> Value {
     json!({
         "Error": error(),
+        "AuditEntry": audit_entry(),
         "Execution": execution(),
         "Job": job(),
         "JobInput": job_input(),

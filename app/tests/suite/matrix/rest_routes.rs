@@ -38,6 +38,7 @@ pub const REST_ROUTES: &[RouteCase] = &[
     route("GET", "/api/v1/destinations/{id}", "/api/v1/destinations/{destination}", Perm("destinations:read"), None),
     route("GET", "/api/v1/jobs", "/api/v1/jobs", Perm("jobs:read"), None),
     route("GET", "/api/v1/jobs/{id}", "/api/v1/jobs/{job}", Perm("jobs:read"), None),
+    route("GET", "/api/v1/audit", "/api/v1/audit", Perm("audit:read"), None),
     route("GET", "/api/v1/executions", "/api/v1/executions", Perm("executions:read"), None),
     route("GET", "/api/v1/executions/{id}", "/api/v1/executions/{execution}", Perm("executions:read"), None),
     route("GET", "/api/v1/encryption-profiles", "/api/v1/encryption-profiles", Perm("encryption:read"), None),
