@@ -1,8 +1,7 @@
 //! One behaviour suite, run against every destination: the local filesystem, and S3
 //! through s3s-fs (a real S3 server that verifies signatures; `TEST_S3S_ENDPOINT`).
 
-#[path = "common/dest_support.rs"]
-mod dest_support;
+use crate::dest_support;
 
 use adapters::destination::{LocalDestination, S3Config, S3Destination};
 use adapters::{AdapterError, Destination, ObjectInfo};

@@ -3,11 +3,8 @@
 //! send to the same maildev at the same time, so each test finds its own email by a
 //! unique token in the title and never clears the mailbox.
 
-#[path = "common/dest_support.rs"]
-#[allow(dead_code)]
-mod dest_support;
-#[path = "common/notify_support.rs"]
-mod notify_support;
+use crate::dest_support;
+use crate::notify_support;
 
 use adapters::notify::{Message, Policy, Rendered, Targets, deliver};
 use adapters::{AdapterError, Notifier, registry};

@@ -3,10 +3,8 @@
 //! format (<https://gotify.net/api-docs>, <https://docs.ntfy.sh/publish/#publish-as-json>),
 //! plus the priority rule, template escaping and the configs refused when saved.
 
-#[path = "common/capture.rs"]
-mod capture;
-#[path = "common/notify_support.rs"]
-mod notify_support;
+use crate::capture;
+use crate::notify_support;
 
 use adapters::notify::Severity;
 use adapters::registry;

@@ -2,10 +2,8 @@
 //! Slack's documented format, then the failure paths every HTTP notifier shares (an
 //! error status quoted back, a hang cut by the timeout, one retry on 5xx).
 
-#[path = "common/capture.rs"]
-mod capture;
-#[path = "common/notify_support.rs"]
-mod notify_support;
+use crate::capture;
+use crate::notify_support;
 
 use capture::CaptureServer;
 use notify_support::send;

@@ -2,10 +2,8 @@
 //! asserted field by field against the service's documented format, plus each service's
 //! own limits and Telegram's errors (quoted back, never with the bot token).
 
-#[path = "common/capture.rs"]
-mod capture;
-#[path = "common/notify_support.rs"]
-mod notify_support;
+use crate::capture;
+use crate::notify_support;
 
 use adapters::notify::Field;
 use capture::CaptureServer;

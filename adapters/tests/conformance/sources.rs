@@ -1,14 +1,10 @@
 //! One behaviour suite, run against every source: PostgreSQL (`TEST_PG_URL`, custom and
 //! plain formats), MariaDB (`TEST_MARIADB_URL`) and SQLite files.
 
-#[path = "common/src_mariadb.rs"]
-mod src_mariadb;
-#[path = "common/src_pg.rs"]
-mod src_pg;
-#[path = "common/src_sqlite.rs"]
-mod src_sqlite;
-#[path = "common/src_support.rs"]
-mod src_support;
+use crate::src_mariadb;
+use crate::src_pg;
+use crate::src_sqlite;
+use crate::src_support;
 
 use adapters::process::Tool;
 use adapters::{AdapterError, ByteStream, Source};
