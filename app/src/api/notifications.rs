@@ -13,18 +13,17 @@ pub async fn list_notification_log(
     #[server(default)] channel_id: Option<i64>,
     #[server(default)] before_id: Option<i64>,
 ) -> Result<NotificationLogPage, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::notify::log_query::{self, LogFilter};
+    use crate::server::notify::log_query::LogFilter;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::NotificationsRead))?;
+        let caller = guard(Need::SignedIn)?;
         let filter = LogFilter {
             event,
             status,
             channel_id,
             before_id,
         };
-        log_query::list(&caller.state.db, &filter).await
+        crate::core::notifications::log(&caller.ctx(), &caller.actor()?, &filter).await
     })
     .await
 }
@@ -34,12 +33,10 @@ pub async fn list_notification_log(
 pub async fn notification_preview(
     id: i64,
 ) -> Result<super::notification_types::NotificationPreview, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::notify::log_query;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::NotificationsRead))?;
-        log_query::preview(&caller.state.db, id).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::notifications::preview(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }

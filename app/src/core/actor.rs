@@ -33,6 +33,14 @@ impl Actor {
         }
     }
 
+    /// Whether the actor holds every permission (a SuperAdmin, or an all-scopes key of one).
+    pub fn superadmin(&self) -> bool {
+        match self {
+            Actor::User(user) => user.superadmin,
+            Actor::ApiKey(key) => key.superadmin(),
+        }
+    }
+
     /// The user behind the request, if it is one.
     pub fn user_id(&self) -> Option<i64> {
         match self {

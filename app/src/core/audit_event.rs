@@ -2,6 +2,7 @@
 //! same operation reads the same whichever surface (console or REST) it came through.
 
 use super::{Actor, Ctx};
+use crate::api::adapter_types::AdapterKind;
 use crate::engine::CancelOutcome;
 use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
@@ -56,6 +57,25 @@ pub enum AuditEvent<'a> {
         execution_id: i64,
         outcome: CancelOutcome,
     },
+    AdapterCreate {
+        kind: AdapterKind,
+        id: i64,
+        name: &'a str,
+        adapter_id: &'a str,
+    },
+    AdapterUpdate {
+        kind: AdapterKind,
+        id: i64,
+        name: &'a str,
+        /// The secret fields the edit replaced.
+        replaced: &'a [String],
+    },
+    AdapterDelete {
+        kind: AdapterKind,
+        id: i64,
+        name: &'a str,
+        adapter_id: &'a str,
+    },
 }
 
 impl AuditEvent<'_> {
@@ -73,6 +93,21 @@ impl AuditEvent<'_> {
             AuditEvent::EncryptionIdentityDownload { .. } => "encryption_profile.download_identity",
             AuditEvent::EncryptionProfileDelete { .. } => "encryption_profile.delete",
             AuditEvent::ExecutionCancel { .. } => "execution.cancel",
+            AuditEvent::AdapterCreate { kind, .. } => match kind {
+                AdapterKind::Source => "source.create",
+                AdapterKind::Destination => "destination.create",
+                AdapterKind::Notification => "channel.create",
+            },
+            AuditEvent::AdapterUpdate { kind, .. } => match kind {
+                AdapterKind::Source => "source.update",
+                AdapterKind::Destination => "destination.update",
+                AdapterKind::Notification => "channel.update",
+            },
+            AuditEvent::AdapterDelete { kind, .. } => match kind {
+                AdapterKind::Source => "source.delete",
+                AdapterKind::Destination => "destination.delete",
+                AdapterKind::Notification => "channel.delete",
+            },
         }
     }
 
@@ -150,6 +185,44 @@ impl AuditEvent<'_> {
                         CancelOutcome::AlreadyFinished => "it had already finished",
                     }
                 ),
+            ),
+            AuditEvent::AdapterCreate {
+                kind,
+                id,
+                name,
+                adapter_id,
+            } => (
+                kind.as_str(),
+                *id,
+                format!("created {} {name} ({adapter_id})", kind.as_str()),
+            ),
+            AuditEvent::AdapterUpdate {
+                kind,
+                id,
+                name,
+                replaced,
+            } => (
+                kind.as_str(),
+                *id,
+                if replaced.is_empty() {
+                    format!("edited {} {name}", kind.as_str())
+                } else {
+                    format!(
+                        "edited {} {name} (replaced secrets: {})",
+                        kind.as_str(),
+                        replaced.join(", ")
+                    )
+                },
+            ),
+            AuditEvent::AdapterDelete {
+                kind,
+                id,
+                name,
+                adapter_id,
+            } => (
+                kind.as_str(),
+                *id,
+                format!("deleted {} {name} ({adapter_id})", kind.as_str()),
             ),
         };
         Entry {

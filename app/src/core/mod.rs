@@ -8,11 +8,13 @@
 //! yet still check permissions in their server function or REST handler.
 
 pub mod actor;
+pub mod adapters;
 pub mod audit;
 pub mod audit_event;
 pub mod encryption;
 pub mod executions;
 pub mod jobs;
+pub mod notifications;
 
 pub use actor::Actor;
 pub use audit_event::AuditEvent;

@@ -99,6 +99,21 @@ pub fn form_values(schema: &[ConfigField], public: &Value) -> (Vec<(String, Stri
     (values, secrets_set)
 }
 
+/// Typed JSON settings (REST) as the form text the store reads. A bool left out takes its
+/// schema default: the console's form always sends every checkbox, an API client need not.
+pub fn form_from_json(schema: &[ConfigField], config: &Map<String, Value>) -> HashMap<String, String> {
+    let mut form: HashMap<String, String> = config.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
+    for field in schema {
+        if field.field_type == FieldType::Bool
+            && !form.contains_key(field.name)
+            && let Some(default) = &field.default
+        {
+            form.insert(field.name.to_string(), as_text(default));
+        }
+    }
+    form
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

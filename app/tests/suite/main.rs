@@ -40,6 +40,7 @@ mod rest_acceptance;
 mod rest_api;
 mod rest_crud;
 mod rest_jobs;
+mod rest_notifications;
 mod retention_attribution;
 mod security_headers;
 mod sessions;

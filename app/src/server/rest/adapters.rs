@@ -1,43 +1,56 @@
-//! Sources and destinations under `/api/v1/sources` and `/api/v1/destinations`: the
-//! console's adapter store behind JSON. Secrets go in, never out: responses say only
-//! whether each secret field is set.
+//! Sources, destinations and notification channels under `/api/v1/sources`,
+//! `/api/v1/destinations` and `/api/v1/notification-channels`: the use cases of
+//! `core::adapters` behind JSON. Secrets go in, never out: responses say only whether each
+//! secret field is set.
 
-use super::audit::{self, Client};
+use super::audit::Client;
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
 use crate::api::adapter_types::AdapterKind;
-use crate::api::error::ApiError;
-use crate::server::adapter_forms::as_text;
-use crate::server::audit::Entry;
-use crate::server::host_access::HostAccess;
+use crate::core::adapters::{self as uc, Config};
+use crate::server::adapter_store;
 use crate::server::state::AppState;
-use crate::server::{adapter_health, adapter_store, secrets};
 use adapters::ConfigField;
 use adapters::registry;
 use axum::Json;
 use axum::extract::{Path, State};
 use entity::adapter_config;
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 
-/// Which collection a handler serves; the routes pick `Sources` or `Destinations`.
+/// Which collection a handler serves; the routes pick `Sources`, `Destinations` or `Channels`.
 pub trait Kind: Send + Sync + 'static {
     const KIND: AdapterKind;
+    /// The list answer's key.
+    const COLLECTION: &'static str;
 }
 
 pub struct Sources;
 pub struct Destinations;
+pub struct Channels;
 
 impl Kind for Sources {
     const KIND: AdapterKind = AdapterKind::Source;
+    const COLLECTION: &'static str = "sources";
 }
 
 impl Kind for Destinations {
     const KIND: AdapterKind = AdapterKind::Destination;
+    const COLLECTION: &'static str = "destinations";
+}
+
+impl Kind for Channels {
+    const KIND: AdapterKind = AdapterKind::Notification;
+    const COLLECTION: &'static str = "notification_channels";
+}
+
+fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
+    crate::core::Ctx {
+        state,
+        client: &client.0,
+    }
 }
 
 #[derive(Deserialize)]
@@ -100,40 +113,23 @@ pub fn body(kind: AdapterKind, model: adapter_config::Model) -> Value {
     })
 }
 
-/// JSON config as the form text the store reads. A bool left out takes its schema default
-/// (the console's form always sends every checkbox; an API client should not have to).
-fn form_text(schema: &[ConfigField], config: &Map<String, Value>) -> HashMap<String, String> {
-    let mut form: HashMap<String, String> = config.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
-    for field in schema {
-        if field.field_type == adapters::FieldType::Bool
-            && !form.contains_key(field.name)
-            && let Some(default) = &field.default
-        {
-            form.insert(field.name.to_string(), as_text(default));
-        }
-    }
-    form
-}
-
-pub async fn list<K: Kind>(State(state): State<AppState>, caller: Caller) -> RestResult<Json<Value>> {
-    caller.require(K::KIND.read_permission())?;
-    let rows = adapter_config::Entity::find()
-        .filter(adapter_config::Column::Kind.eq(adapter_store::entity_kind(K::KIND)))
-        .order_by_asc(adapter_config::Column::Name)
-        .all(&state.db)
-        .await?;
-    let key = format!("{}s", K::KIND.as_str());
+pub async fn list<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+) -> RestResult<Json<Value>> {
+    let rows = uc::list(&ctx(&state, &client), &caller.actor(), K::KIND).await?;
     let out: Vec<Value> = rows.into_iter().map(|m| body(K::KIND, m)).collect();
-    Ok(Json(json!({ key: out })))
+    Ok(Json(json!({ K::COLLECTION: out })))
 }
 
 pub async fn get<K: Kind>(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<Json<Value>> {
-    caller.require(K::KIND.read_permission())?;
-    let found = adapter_store::find(&state.db, K::KIND, id).await?;
+    let found = uc::get(&ctx(&state, &client), &caller.actor(), K::KIND, id).await?;
     Ok(Json(body(K::KIND, found)))
 }
 
@@ -143,41 +139,19 @@ pub async fn create<K: Kind>(
     client: Client,
     input: Result<JsonBody<CreateBody>, RestError>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let kind = K::KIND;
-    let key = caller.require(kind.write_permission())?;
+    uc::may_write(&caller.actor(), K::KIND)?;
     let JsonBody(input) = input?;
-    let schema = schema_of(kind, &input.adapter_id);
-    let form = form_text(&schema, &input.config);
-    let access = HostAccess::new(&state.config, key.superadmin());
-    let created = adapter_store::create(
-        &state.db,
-        &state.master_key,
-        &access,
-        kind,
+    let config = Config::Json(input.config);
+    let created = uc::create(
+        &ctx(&state, &client),
+        &caller.actor(),
+        K::KIND,
         &input.adapter_id,
         &input.name,
-        &form,
+        config,
     )
     .await?;
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: &format!("{}.create", kind.as_str()),
-            resource_type: kind.as_str(),
-            resource_id: Some(created.id.to_string()),
-            summary: format!(
-                "created {} {} ({})",
-                kind.as_str(),
-                created.name,
-                created.adapter_id
-            ),
-            success: true,
-        },
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(body(kind, created))))
+    Ok((StatusCode::CREATED, Json(body(K::KIND, created))))
 }
 
 pub async fn update<K: Kind>(
@@ -187,53 +161,20 @@ pub async fn update<K: Kind>(
     Path(id): Path<i64>,
     input: Result<JsonBody<UpdateBody>, RestError>,
 ) -> RestResult<Json<Value>> {
-    let kind = K::KIND;
-    let key = caller.require(kind.write_permission())?;
+    uc::may_write(&caller.actor(), K::KIND)?;
     let JsonBody(input) = input?;
-    let stored = adapter_store::find(&state.db, kind, id).await?;
-    if input.adapter_id.as_ref().is_some_and(|a| *a != stored.adapter_id) {
-        return Err(RestError(ApiError::invalid(format!(
-            "The adapter of a {} cannot be changed; create a new {} instead.",
-            kind.as_str(),
-            kind.as_str()
-        ))));
-    }
-    let schema = schema_of(kind, &stored.adapter_id);
-    let form = match &input.config {
-        Some(config) => form_text(&schema, config),
-        None => adapter_store::row(kind, stored.clone())
-            .values
-            .into_iter()
-            .collect(),
-    };
-    let name = input.name.unwrap_or_else(|| stored.name.clone());
-    let access = HostAccess::new(&state.config, key.superadmin());
-    let (updated, replaced) =
-        adapter_store::update(&state.db, &state.master_key, &access, kind, id, &name, &form).await?;
-    let summary = if replaced.is_empty() {
-        format!("edited {} {}", kind.as_str(), updated.name)
-    } else {
-        format!(
-            "edited {} {} (replaced secrets: {})",
-            kind.as_str(),
-            updated.name,
-            replaced.join(", ")
-        )
-    };
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: &format!("{}.update", kind.as_str()),
-            resource_type: kind.as_str(),
-            resource_id: Some(id.to_string()),
-            summary,
-            success: true,
-        },
+    let config = input.config.map_or(Config::Keep, Config::Json);
+    let updated = uc::update(
+        &ctx(&state, &client),
+        &caller.actor(),
+        K::KIND,
+        id,
+        input.adapter_id.as_deref(),
+        input.name.as_deref(),
+        config,
     )
     .await?;
-    Ok(Json(body(kind, updated)))
+    Ok(Json(body(K::KIND, updated)))
 }
 
 pub async fn delete<K: Kind>(
@@ -242,44 +183,20 @@ pub async fn delete<K: Kind>(
     client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<StatusCode> {
-    let kind = K::KIND;
-    let key = caller.require(kind.write_permission())?;
-    let deleted = adapter_store::delete(&state.db, kind, id).await?;
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: &format!("{}.delete", kind.as_str()),
-            resource_type: kind.as_str(),
-            resource_id: Some(id.to_string()),
-            summary: format!(
-                "deleted {} {} ({})",
-                kind.as_str(),
-                deleted.name,
-                deleted.adapter_id
-            ),
-            success: true,
-        },
-    )
-    .await?;
+    uc::delete(&ctx(&state, &client), &caller.actor(), K::KIND, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Tests the stored config and records the outcome as the adapter's health, as the
-/// console's "Test connection" does. It makes the server connect out, so it needs the
-/// write permission. A failed connection answers 502 with the adapter's own error.
+/// console's "Test connection" does (a channel gets a test message). A failed connection
+/// answers 502 with the adapter's own error.
 pub async fn test<K: Kind>(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let kind = K::KIND;
-    caller.require(kind.write_permission())?;
-    let stored = adapter_store::find(&state.db, kind, id).await?;
-    let config = secrets::open(&state.master_key, &stored.config_encrypted)?;
-    let (outcome, took) = adapter_health::probe(kind, &stored.adapter_id, &config).await;
-    let report = adapter_health::record(&state.db, stored, outcome, took).await?;
+    let report = uc::test(&ctx(&state, &client), &caller.actor(), K::KIND, id).await?;
     if report.ok {
         return Ok((
             StatusCode::OK,
@@ -301,20 +218,24 @@ pub async fn test<K: Kind>(
 
 /// The adapter types the key may see, with their config fields.
 pub async fn types(caller: Caller) -> RestResult<Json<Value>> {
-    let sources = caller.0.can(AdapterKind::Source.read_permission());
-    let destinations = caller.0.can(AdapterKind::Destination.read_permission());
-    if !sources && !destinations {
-        caller.require(AdapterKind::Source.read_permission())?;
-    }
+    let actor = caller.actor();
+    let kinds = [
+        (AdapterKind::Source, "sources"),
+        (AdapterKind::Destination, "destinations"),
+        (AdapterKind::Notification, "notification_channels"),
+    ];
     let mut out = Map::new();
-    if sources {
-        out.insert("sources".into(), json!(adapter_store::types(AdapterKind::Source)));
+    let mut refused = None;
+    for (kind, key) in kinds {
+        match uc::types(&actor, kind) {
+            Ok(types) => {
+                out.insert(key.into(), json!(types));
+            }
+            Err(e) => refused = refused.or(Some(e)),
+        }
     }
-    if destinations {
-        out.insert(
-            "destinations".into(),
-            json!(adapter_store::types(AdapterKind::Destination)),
-        );
+    match refused {
+        Some(e) if out.is_empty() => Err(e.into()),
+        _ => Ok(Json(Value::Object(out))),
     }
-    Ok(Json(Value::Object(out)))
 }

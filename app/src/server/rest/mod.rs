@@ -11,6 +11,7 @@ pub mod error;
 pub mod executions;
 pub mod job_body;
 pub mod jobs;
+pub mod notification_log;
 pub mod openapi;
 pub mod openapi_schemas;
 pub mod openapi_storage;
@@ -71,6 +72,22 @@ pub fn routes() -> Router<AppState> {
         .route("/destinations/{id}/backups/download", get(storage::download))
         .route("/destinations/{id}/backups/verify", post(storage::verify))
         .route("/destinations/{id}/backups/restore", post(storage::restore))
+        .route(
+            "/notification-channels",
+            get(adapters::list::<adapters::Channels>).post(adapters::create::<adapters::Channels>),
+        )
+        .route(
+            "/notification-channels/{id}",
+            get(adapters::get::<adapters::Channels>)
+                .put(adapters::update::<adapters::Channels>)
+                .delete(adapters::delete::<adapters::Channels>),
+        )
+        .route(
+            "/notification-channels/{id}/test",
+            post(adapters::test::<adapters::Channels>),
+        )
+        .route("/notification-log", get(notification_log::list))
+        .route("/notification-log/{id}", get(notification_log::get))
         .route(
             "/encryption-profiles",
             get(encryption::list).post(encryption::create),

@@ -174,41 +174,77 @@ fn job_paths(paths: &mut Map<String, Value>) {
     }}));
 }
 
-fn adapter_paths(paths: &mut Map<String, Value>, plural: &str, singular: &str) {
+/// One adapter collection: its URL segment, what one is called, the list answer's key and
+/// the permission prefix (`sources` for `sources:read`).
+struct Collection<'a> {
+    path: &'a str,
+    singular: &'a str,
+    key: &'a str,
+    perm: &'a str,
+}
+
+fn adapter_paths(paths: &mut Map<String, Value>, c: Collection<'_>) {
+    let Collection {
+        path: plural,
+        singular,
+        key,
+        perm,
+    } = c;
     let one = || Some(schema_ref("Adapter"));
     paths.insert(format!("/api/v1/{plural}"), json!({
         "get": {
-            "summary": format!("List {plural} by name (permission {plural}:read)"),
-            "responses": responses(("200", "Every one", Some(list_of(plural, "Adapter"))), &[])
+            "summary": format!("List {plural} by name (permission {perm}:read)"),
+            "responses": responses(("200", "Every one", Some(list_of(key, "Adapter"))), &[])
         },
         "post": {
-            "summary": format!("Create a {singular}; the config is checked against the adapter's schema and constructor (permission {plural}:write)"),
+            "summary": format!("Create a {singular}; the config is checked against the adapter's schema and constructor (permission {perm}:write)"),
             "requestBody": body("AdapterCreate"),
             "responses": responses(("201", "The new one, secrets shown only as set/unset", one()), &["400", "409"])
         }
     }));
     paths.insert(format!("/api/v1/{plural}/{{id}}"), json!({
         "get": {
-            "summary": format!("One {singular} (permission {plural}:read)"),
+            "summary": format!("One {singular} (permission {perm}:read)"),
             "parameters": id_param(),
             "responses": responses(("200", "Secrets shown only as set/unset", one()), &["404"])
         },
         "put": {
-            "summary": format!("Edit a {singular}; secrets left out or empty keep their value (permission {plural}:write)"),
+            "summary": format!("Edit a {singular}; secrets left out or empty keep their value (permission {perm}:write)"),
             "parameters": id_param(),
             "requestBody": body("AdapterUpdate"),
             "responses": responses(("200", "The stored one", one()), &["400", "404", "409"])
         },
         "delete": {
-            "summary": format!("Delete a {singular}; refused with 409 while a job uses it (permission {plural}:write)"),
+            "summary": format!("Delete a {singular}; refused with 409 while a job uses it (permission {perm}:write)"),
             "parameters": id_param(),
             "responses": responses(("204", "Deleted", None), &["404", "409"])
         }
     }));
     paths.insert(format!("/api/v1/{plural}/{{id}}/test"), json!({"post": {
-        "summary": format!("Test the stored {singular}'s connection (at most 15 s) and record the result as its health (permission {plural}:write)"),
+        "summary": format!("Test the stored {singular} (a connection of at most 15 s, or a test message for a notification channel) and record the result as its health (permission {perm}:write)"),
         "parameters": id_param(),
         "responses": responses(("200", "Connected", Some(schema_ref("ConnectionOk"))), &["404", "502"])
+    }}));
+}
+
+fn notification_log_paths(paths: &mut Map<String, Value>) {
+    let text = |name: &str, description: &str| json!({"name": name, "in": "query", "description": description, "schema": {"type": "string"}});
+    paths.insert("/api/v1/notification-log".into(), json!({"get": {
+        "summary": "Every notification delivery, newest first, 50 a page (permission notifications:read)",
+        "parameters": [
+            text("event", "An event id (`backup_failure`, `test`, …)"),
+            {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["sent", "failed"]}},
+            {"name": "channel_id", "in": "query", "schema": {"type": "integer"}},
+            {"name": "before_id", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}}
+        ],
+        "responses": responses(("200", "A page of deliveries", Some(json!({"type": "object",
+            "properties": {"rows": {"type": "array", "items": schema_ref("NotificationDelivery")},
+                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
+    }}));
+    paths.insert("/api/v1/notification-log/{id}".into(), json!({"get": {
+        "summary": "What one delivery sent (permission notifications:read)",
+        "parameters": id_param(),
+        "responses": responses(("200", "The payload as sent", Some(schema_ref("NotificationPreview"))), &["404"])
     }}));
 }
 
@@ -258,15 +294,42 @@ pub fn document() -> Value {
     audit_paths(&mut paths);
     execution_paths(&mut paths);
     job_paths(&mut paths);
-    adapter_paths(&mut paths, "sources", "source");
-    adapter_paths(&mut paths, "destinations", "destination");
+    adapter_paths(
+        &mut paths,
+        Collection {
+            path: "sources",
+            singular: "source",
+            key: "sources",
+            perm: "sources",
+        },
+    );
+    adapter_paths(
+        &mut paths,
+        Collection {
+            path: "destinations",
+            singular: "destination",
+            key: "destinations",
+            perm: "destinations",
+        },
+    );
+    adapter_paths(
+        &mut paths,
+        Collection {
+            path: "notification-channels",
+            singular: "notification channel",
+            key: "notification_channels",
+            perm: "notifications",
+        },
+    );
+    notification_log_paths(&mut paths);
     encryption_paths(&mut paths);
     super::openapi_storage::paths(&mut paths);
     paths.insert("/api/v1/adapter-types".into(), json!({"get": {
-        "summary": "The adapter types and their config fields (permission sources:read and/or destinations:read; only the readable kinds are listed)",
+        "summary": "The adapter types and their config fields (permission sources:read, destinations:read and/or notifications:read; only the readable kinds are listed)",
         "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
             "sources": {"type": "array", "items": schema_ref("AdapterType")},
-            "destinations": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
+            "destinations": {"type": "array", "items": schema_ref("AdapterType")},
+            "notification_channels": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
     }}));
     json!({
         "openapi": "3.0.3",

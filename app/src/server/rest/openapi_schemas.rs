@@ -141,6 +141,25 @@ fn audit_entry() -> Value {
         "ip": {"type": "string", "nullable": true}, "user_agent": {"type": "string", "nullable": true}}})
 }
 
+fn notification_delivery() -> Value {
+    let text = json!({"type": "string"});
+    let maybe_text = json!({"type": "string", "nullable": true});
+    let maybe_id = json!({"type": "integer", "nullable": true});
+    json!({"type": "object", "required": ["id", "created_at", "event", "channel", "sent", "attempts", "title"], "properties": {
+        "id": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "event": {"type": "string", "example": "backup_failure"},
+        "event_label": text,
+        "channel": {"type": "string", "description": "The adapter id (`slack`, `email`, …)"},
+        "channel_name": {"type": "string", "nullable": true, "description": "The channel's current name; null once it is deleted"},
+        "channel_id": maybe_id,
+        "execution_id": maybe_id,
+        "sent": {"type": "boolean"},
+        "attempts": {"type": "integer"},
+        "title": text,
+        "error": maybe_text}})
+}
+
 pub fn all() -> Value {
     json!({
         "Error": error(),
@@ -157,6 +176,13 @@ pub fn all() -> Value {
         "ProfileCreate": {"type": "object", "required": ["name"], "properties": {
             "name": {"type": "string", "maxLength": 100}, "description": {"type": "string"}}},
         "Recipient": {"type": "object", "required": ["recipient"], "properties": {
-            "recipient": {"type": "string", "description": "An age1… X25519 public key"}}}
+            "recipient": {"type": "string", "description": "An age1… X25519 public key"}}},
+        "NotificationDelivery": notification_delivery(),
+        "NotificationPreview": {"type": "object", "required": ["id", "channel", "payload"], "properties": {
+            "id": {"type": "integer"},
+            "channel": {"type": "string", "description": "The adapter id (`slack`, `email`, …)"},
+            "payload": {"type": "string", "description": "The body exactly as sent"},
+            "html": {"type": "string", "nullable": true, "description": "The HTML part of an email"},
+            "error": {"type": "string", "nullable": true}}}
     })
 }
