@@ -9,11 +9,10 @@ use crate::capture;
 use crate::common;
 
 use adapters::notify::{Policy, Targets};
-use axum::body::Body;
 use capture::CaptureServer;
 use common::{Harness, Reply};
 use entity::audit_log;
-use http::{Request, StatusCode, header};
+use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -29,36 +28,13 @@ const FAST: Policy = Policy {
 const SECRET: &str = "T0RESTSECRETxyz";
 
 async fn rest(h: &Harness, method: &str, path: &str, key: &str, body: Option<Value>) -> Reply {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {key}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
-        .unwrap();
-    let reply = h.send(req).await;
+    let reply = h.rest(method, path, key, body).await;
     assert!(
         !reply.body.contains(SECRET),
         "a channel secret came back: {}",
         reply.body
     );
     reply
-}
-
-async fn key(h: &Harness, name: &str, perms: &[&str]) -> String {
-    app::server::api_keys::create(
-        &h.state.db,
-        app::server::api_keys::NewKey {
-            name: name.into(),
-            permissions: perms.iter().map(|p| p.to_string()).collect(),
-            created_by_user_id: None,
-            expires_at: None,
-        },
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap()
-    .1
 }
 
 /// `(action, resource, summary, outcome)` of the `channel.` entries `label` made, with
@@ -87,8 +63,10 @@ async fn scenario(h: &Harness) {
     h.state.outbox.set_policy(FAST);
     let server = CaptureServer::start().await;
     let hook = format!("{}/services/{SECRET}", server.base);
-    let writer = key(h, "notifier", &["notifications:read", "notifications:write"]).await;
-    let reader = key(h, "watcher", &["notifications:read"]).await;
+    let writer = h
+        .api_key("notifier", &["notifications:read", "notifications:write"])
+        .await;
+    let reader = h.api_key("watcher", &["notifications:read"]).await;
 
     // A reader may list but not create.
     let create = json!({"adapter_id": "slack", "name": "ops", "config": {"webhook_url": hook}});

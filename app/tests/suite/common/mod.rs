@@ -305,4 +305,30 @@ impl Harness {
         r.session_cookie()
             .unwrap_or_else(|| panic!("{email} could not sign in: {} {}", r.status, r.body))
     }
+
+    /// A new API key without an owner holding `perms`; returns the key itself.
+    pub async fn api_key(&self, name: &str, perms: &[&str]) -> String {
+        let key = app::server::api_keys::NewKey {
+            name: name.into(),
+            permissions: perms.iter().map(|p| p.to_string()).collect(),
+            created_by_user_id: None,
+            expires_at: None,
+        };
+        app::server::api_keys::create(&self.state.db, key, chrono::Utc::now())
+            .await
+            .unwrap()
+            .1
+    }
+
+    /// A REST call with `key` as its bearer and `body` as its JSON.
+    pub async fn rest(&self, method: &str, path: &str, key: &str, body: Option<serde_json::Value>) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+            .unwrap();
+        self.send(req).await
+    }
 }
