@@ -17,11 +17,10 @@ pub struct GroupRow {
 
 #[server(endpoint = "list_group_rows")]
 pub async fn list_group_rows() -> Result<Vec<GroupRow>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async {
-        let caller = guard(Need::Permission(Permission::GroupsRead))?;
-        crate::server::groups::list(&caller.state.db).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::groups::list(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -34,11 +33,10 @@ pub async fn create_group(
     #[server(default)] description: String,
     #[server(default)] permissions: Vec<String>,
 ) -> Result<i64, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::GroupsWrite))?;
-        crate::server::groups::create(&caller, &name, &description, &permissions).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::groups::create(&caller.ctx(), &caller.actor()?, &name, &description, &permissions).await
     })
     .await
 }
@@ -50,11 +48,18 @@ pub async fn update_group(
     #[server(default)] description: String,
     #[server(default)] permissions: Vec<String>,
 ) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::GroupsWrite))?;
-        crate::server::groups::update(&caller, id, &name, &description, &permissions).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::groups::update(
+            &caller.ctx(),
+            &caller.actor()?,
+            id,
+            &name,
+            &description,
+            &permissions,
+        )
+        .await
     })
     .await
 }
@@ -62,11 +67,10 @@ pub async fn update_group(
 /// Refused while users are in the group, and always for the SuperAdmin group.
 #[server(endpoint = "delete_group")]
 pub async fn delete_group(id: i64) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::GroupsWrite))?;
-        crate::server::groups::delete(&caller, id).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::groups::delete(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }

@@ -57,39 +57,12 @@ pub struct LoginOptions {
     pub password_login: bool,
 }
 
-#[cfg(feature = "ssr")]
-fn row(
-    state: &crate::server::state::AppState,
-    p: entity::sso_provider::Model,
-    group: Option<entity::group::Model>,
-) -> SsoProviderRow {
-    SsoProviderRow {
-        redirect_uri: crate::server::oidc_flow::redirect_uri(state, &p.slug),
-        email_domains: crate::server::sso_providers::domains(&p),
-        secret_stored: !p.client_secret_encrypted.is_empty(),
-        id: p.id,
-        slug: p.slug,
-        button_label: p.button_label,
-        issuer_url: p.issuer_url,
-        client_id: p.client_id,
-        scopes: p.scopes,
-        allow_provisioning: p.allow_provisioning,
-        default_group_id: p.default_group_id,
-        default_group: group.map(|g| g.name),
-        enabled: p.enabled,
-        link_by_email: p.link_by_email,
-        mfa_by_provider: p.mfa_by_provider,
-    }
-}
-
 #[server(endpoint = "list_sso_providers")]
 pub async fn list_sso_providers() -> Result<Vec<SsoProviderRow>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async {
-        let caller = guard(Need::Permission(Permission::SsoRead))?;
-        let rows = crate::server::sso_providers::list(&caller.state.db).await?;
-        Ok(rows.into_iter().map(|(p, g)| row(&caller.state, p, g)).collect())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::sso::list(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -97,22 +70,10 @@ pub async fn list_sso_providers() -> Result<Vec<SsoProviderRow>, ApiError> {
 /// The groups a provider may place new users in.
 #[server(endpoint = "sso_group_choices")]
 pub async fn sso_group_choices() -> Result<Vec<SsoGroupChoice>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use entity::group;
-    use sea_orm::{EntityTrait, QueryOrder};
     respond(async {
-        let caller = guard(Need::Permission(Permission::SsoRead))?;
-        Ok(group::Entity::find()
-            .order_by_asc(group::Column::Name)
-            .all(&caller.state.db)
-            .await?
-            .into_iter()
-            .map(|g| SsoGroupChoice {
-                id: g.id,
-                name: g.name,
-            })
-            .collect())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::sso::group_choices(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -137,15 +98,10 @@ pub async fn save_sso_provider(
     #[server(default)] link_by_email: String,
     #[server(default)] mfa_by_provider: String,
 ) -> Result<SsoProviderRow, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::sso_providers::{self, ProviderForm};
-    use sea_orm::EntityTrait;
+    use crate::server::sso_providers::ProviderForm;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::SsoWrite))?;
-        let me = caller.user()?;
-        let db = &caller.state.db;
+        let caller = guard(Need::SignedIn)?;
         let flag = |v: &str| matches!(v.trim(), "on" | "true" | "1");
         let default_group_id = match default_group_id.trim() {
             "" => None,
@@ -161,7 +117,7 @@ pub async fn save_sso_provider(
                     .map_err(|_| ApiError::invalid("The provider id is not a number."))?,
             ),
         };
-        let valid = sso_providers::validate(&ProviderForm {
+        let form = ProviderForm {
             slug,
             button_label,
             issuer_url,
@@ -174,87 +130,18 @@ pub async fn save_sso_provider(
             enabled: flag(&enabled),
             link_by_email: flag(&link_by_email),
             mfa_by_provider: flag(&mfa_by_provider),
-        })?;
-        let secret_changed = valid.client_secret.is_some();
-        let now = chrono::Utc::now();
-        let (saved, action, verb) = match id {
-            None => (
-                sso_providers::create(db, &caller.state.master_key, me, valid, now).await?,
-                "sso.create",
-                "created",
-            ),
-            Some(id) => (
-                sso_providers::update(db, &caller.state.master_key, me, id, valid, now).await?,
-                "sso.update",
-                "updated",
-            ),
         };
-        let group = match saved.default_group_id {
-            Some(g) => entity::group::Entity::find_by_id(g).one(db).await?,
-            None => None,
-        };
-        let domains = sso_providers::domains(&saved);
-        let summary = format!(
-            "{verb} SSO provider {} (\"{}\", issuer {}, client {}, scopes \"{}\", domains {}, provisioning {}{}, \
-             linking by email {}, provider MFA {}, {}){}",
-            saved.slug,
-            saved.button_label,
-            saved.issuer_url,
-            saved.client_id,
-            saved.scopes,
-            if domains.is_empty() { "any".to_string() } else { domains.join(", ") },
-            if saved.allow_provisioning { "on" } else { "off" },
-            group.as_ref().map(|g| format!(" into {}", g.name)).unwrap_or_default(),
-            if saved.link_by_email { "on" } else { "off" },
-            if saved.mfa_by_provider { "trusted" } else { "not trusted" },
-            if saved.enabled { "enabled" } else { "disabled" },
-            if secret_changed && action == "sso.update" { "; client secret replaced" } else { "" },
-        );
-        audit::record(
-            db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action,
-                resource_type: "sso_provider",
-                resource_id: Some(saved.id.to_string()),
-                summary,
-                success: true,
-            },
-        )
-        .await?;
-        Ok(row(&caller.state, saved, group))
+        crate::core::sso::save(&caller.ctx(), &caller.actor()?, id, form).await
     })
     .await
 }
 
 #[server(endpoint = "delete_sso_provider")]
 pub async fn delete_sso_provider(id: i64) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::SsoWrite))?;
-        let me = caller.user()?;
-        let db = &caller.state.db;
-        let gone = crate::server::sso_providers::delete(db, id).await?;
-        audit::record(
-            db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "sso.delete",
-                resource_type: "sso_provider",
-                resource_id: Some(gone.id.to_string()),
-                summary: format!(
-                    "deleted SSO provider {} (its users keep their accounts)",
-                    gone.slug
-                ),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::sso::delete(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }
@@ -263,29 +150,10 @@ pub async fn delete_sso_provider(id: i64) -> Result<(), ApiError> {
 /// what went wrong. Needs sso:write: it makes the server fetch a URL of the caller's choosing.
 #[server(endpoint = "test_sso_discovery")]
 pub async fn test_sso_discovery(issuer_url: String) -> Result<DiscoveryReport, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        guard(Need::Permission(Permission::SsoWrite))?;
-        let issuer = issuer_url.trim().trim_end_matches('/').to_string();
-        if issuer.is_empty() {
-            return Err(ApiError::invalid("Enter the issuer URL first.").into());
-        }
-        Ok(match crate::server::oidc_client::discover(&issuer, true).await {
-            Ok(meta) => DiscoveryReport {
-                ok: true,
-                message: format!(
-                    "Discovery succeeded: issuer {}, authorization endpoint {}, {} signing key(s).",
-                    meta.issuer().as_str(),
-                    meta.authorization_endpoint().as_str(),
-                    meta.jwks().keys().len()
-                ),
-            },
-            Err(e) => DiscoveryReport {
-                ok: false,
-                message: format!("Discovery failed: {e}"),
-            },
-        })
+        let caller = guard(Need::SignedIn)?;
+        crate::core::sso::test_discovery(&caller.actor()?, &issuer_url).await
     })
     .await
 }

@@ -6,6 +6,13 @@ use crate::server::api_keys::ApiCaller;
 use crate::server::auth::AuthUser;
 use entity::enums::ExecutionTrigger;
 
+/// The permissions an actor holds, spelled out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holdings {
+    pub permissions: Vec<String>,
+    pub superadmin: bool,
+}
+
 #[derive(Debug, Clone)]
 pub enum Actor {
     /// A console user, with the permissions their group holds now.
@@ -38,6 +45,25 @@ impl Actor {
         match self {
             Actor::User(user) => user.superadmin,
             Actor::ApiKey(key) => key.superadmin(),
+        }
+    }
+
+    /// What the actor holds now, for the rules "nobody grants more than they hold" (a
+    /// key holds its scopes within what its owner holds).
+    pub fn holdings(&self) -> Holdings {
+        match self {
+            Actor::User(user) => Holdings {
+                permissions: user.permissions.clone(),
+                superadmin: user.superadmin,
+            },
+            Actor::ApiKey(key) => Holdings {
+                permissions: Permission::EVERY
+                    .iter()
+                    .filter(|p| key.can(**p))
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
+                superadmin: key.superadmin(),
+            },
         }
     }
 
@@ -116,6 +142,21 @@ mod tests {
                 permission: "jobs:execute".into()
             }
         );
+    }
+
+    #[test]
+    fn a_key_holds_its_scopes_within_its_owner() {
+        let k = key(&["jobs:read", "jobs:write"], Some(&["jobs:read", "users:read"]));
+        assert_eq!(
+            k.holdings(),
+            Holdings {
+                permissions: vec!["jobs:read".into()],
+                superadmin: false
+            }
+        );
+        assert!(key(&["*"], None).holdings().superadmin);
+        assert!(!key(&["*"], Some(&["jobs:read"])).holdings().superadmin);
+        assert_eq!(user(&["users:read"]).holdings().permissions, vec!["users:read"]);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::engine::CancelOutcome;
 use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
 use crate::server::job_store::Saved;
+use entity::sso_provider;
+use sea_orm::ConnectionTrait;
 
 #[derive(Debug, Clone)]
 pub enum AuditEvent<'a> {
@@ -76,6 +78,61 @@ pub enum AuditEvent<'a> {
         name: &'a str,
         adapter_id: &'a str,
     },
+    GroupCreate {
+        id: i64,
+        name: &'a str,
+        permissions: &'a [String],
+    },
+    GroupUpdate {
+        id: i64,
+        /// The name before the change.
+        name: &'a str,
+        changes: &'a [String],
+    },
+    GroupDelete {
+        id: i64,
+        name: &'a str,
+        permissions: &'a [String],
+    },
+    UserCreate {
+        id: i64,
+        email: &'a str,
+        group_id: i64,
+    },
+    UserUpdate {
+        id: i64,
+        email: &'a str,
+        changes: &'a [String],
+    },
+    UserDisable {
+        id: i64,
+        email: &'a str,
+        sessions_ended: u64,
+    },
+    UserEnable {
+        id: i64,
+        email: &'a str,
+    },
+    UserPasswordReset {
+        id: i64,
+        email: &'a str,
+        sessions_ended: u64,
+    },
+    UserSessionsRevoke {
+        id: i64,
+        email: &'a str,
+        sessions_ended: u64,
+    },
+    SsoSave {
+        created: bool,
+        provider: &'a sso_provider::Model,
+        default_group: Option<&'a str>,
+        secret_replaced: bool,
+    },
+    SsoDelete {
+        id: i64,
+        slug: &'a str,
+    },
 }
 
 impl AuditEvent<'_> {
@@ -108,6 +165,18 @@ impl AuditEvent<'_> {
                 AdapterKind::Destination => "destination.delete",
                 AdapterKind::Notification => "channel.delete",
             },
+            AuditEvent::GroupCreate { .. } => "group.create",
+            AuditEvent::GroupUpdate { .. } => "group.update",
+            AuditEvent::GroupDelete { .. } => "group.delete",
+            AuditEvent::UserCreate { .. } => "user.create",
+            AuditEvent::UserUpdate { .. } => "user.update",
+            AuditEvent::UserDisable { .. } => "user.disable",
+            AuditEvent::UserEnable { .. } => "user.enable",
+            AuditEvent::UserPasswordReset { .. } => "user.password_reset",
+            AuditEvent::UserSessionsRevoke { .. } => "user.sessions_revoke",
+            AuditEvent::SsoSave { created: true, .. } => "sso.create",
+            AuditEvent::SsoSave { created: false, .. } => "sso.update",
+            AuditEvent::SsoDelete { .. } => "sso.delete",
         }
     }
 
@@ -224,6 +293,87 @@ impl AuditEvent<'_> {
                 *id,
                 format!("deleted {} {name} ({adapter_id})", kind.as_str()),
             ),
+            AuditEvent::GroupCreate {
+                id,
+                name,
+                permissions,
+            } => (
+                "group",
+                *id,
+                format!(
+                    "created group {name} with {}",
+                    if permissions.is_empty() {
+                        "no permissions".to_string()
+                    } else {
+                        permissions.join(", ")
+                    }
+                ),
+            ),
+            AuditEvent::GroupUpdate { id, name, changes } => (
+                "group",
+                *id,
+                format!("updated group {name}: {}", changes.join("; ")),
+            ),
+            AuditEvent::GroupDelete {
+                id,
+                name,
+                permissions,
+            } => (
+                "group",
+                *id,
+                format!("deleted group {name} (it had {})", permissions.join(", ")),
+            ),
+            AuditEvent::UserCreate { id, email, group_id } => {
+                ("user", *id, format!("created user {email} in group #{group_id}"))
+            }
+            AuditEvent::UserUpdate { id, email, changes } => (
+                "user",
+                *id,
+                format!("updated user {email}: {}", changes.join(", ")),
+            ),
+            AuditEvent::UserDisable {
+                id,
+                email,
+                sessions_ended,
+            } => (
+                "user",
+                *id,
+                format!("disabled user {email} and ended {sessions_ended} session(s)"),
+            ),
+            AuditEvent::UserEnable { id, email } => ("user", *id, format!("enabled user {email}")),
+            AuditEvent::UserPasswordReset {
+                id,
+                email,
+                sessions_ended,
+            } => (
+                "user",
+                *id,
+                format!("reset the password of {email} and ended {sessions_ended} session(s)"),
+            ),
+            AuditEvent::UserSessionsRevoke {
+                id,
+                email,
+                sessions_ended,
+            } => (
+                "user",
+                *id,
+                format!("signed {email} out everywhere ({sessions_ended} session(s))"),
+            ),
+            AuditEvent::SsoSave {
+                created,
+                provider: p,
+                default_group,
+                secret_replaced,
+            } => (
+                "sso_provider",
+                p.id,
+                sso_summary(*created, p, *default_group, *secret_replaced),
+            ),
+            AuditEvent::SsoDelete { id, slug } => (
+                "sso_provider",
+                *id,
+                format!("deleted SSO provider {slug} (its users keep their accounts)"),
+            ),
         };
         Entry {
             action: self.action(),
@@ -235,14 +385,64 @@ impl AuditEvent<'_> {
     }
 }
 
+/// Every setting of a saved provider, so the log shows what a save made of it.
+fn sso_summary(
+    created: bool,
+    p: &sso_provider::Model,
+    default_group: Option<&str>,
+    secret_replaced: bool,
+) -> String {
+    let domains = crate::server::sso_providers::domains(p);
+    let on = |b: bool| if b { "on" } else { "off" };
+    format!(
+        "{} SSO provider {} (\"{}\", issuer {}, client {}, scopes \"{}\", domains {}, provisioning {}{}, \
+         linking by email {}, provider MFA {}, {}){}",
+        if created { "created" } else { "updated" },
+        p.slug,
+        p.button_label,
+        p.issuer_url,
+        p.client_id,
+        p.scopes,
+        if domains.is_empty() {
+            "any".to_string()
+        } else {
+            domains.join(", ")
+        },
+        on(p.allow_provisioning),
+        default_group.map(|g| format!(" into {g}")).unwrap_or_default(),
+        on(p.link_by_email),
+        if p.mfa_by_provider {
+            "trusted"
+        } else {
+            "not trusted"
+        },
+        if p.enabled { "enabled" } else { "disabled" },
+        if secret_replaced {
+            "; client secret replaced"
+        } else {
+            ""
+        },
+    )
+}
+
 /// Records `event` as done by `actor`.
 pub async fn record(ctx: &Ctx<'_>, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
+    record_in(&ctx.state.db, ctx, actor, event).await
+}
+
+/// Records `event` inside `conn` (a transaction, so the entry commits with the change).
+pub async fn record_in(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    event: AuditEvent<'_>,
+) -> Result<()> {
     let label = actor.label();
     let who = match actor {
         Actor::User(user) => audit::Actor::User(user),
         Actor::ApiKey(_) => audit::Actor::Anonymous(&label),
     };
-    audit::record(&ctx.state.db, who, ctx.client, event.entry()).await
+    audit::record(conn, who, ctx.client, event.entry()).await
 }
 
 #[cfg(test)]

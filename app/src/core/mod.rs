@@ -13,8 +13,11 @@ pub mod audit;
 pub mod audit_event;
 pub mod encryption;
 pub mod executions;
+pub mod groups;
 pub mod jobs;
 pub mod notifications;
+pub mod sso;
+pub mod users;
 
 pub use actor::Actor;
 pub use audit_event::AuditEvent;

@@ -1,11 +1,11 @@
 //! SSO providers at rest: validation, storage (the client secret sealed with the
 //! master key) and the lookups the sign-in flow needs.
 
-use super::auth::AuthUser;
 use super::error::{Result, ServerError};
 use super::master_key::MasterKey;
 use super::oidc_decide::parse_domains;
 use crate::api::error::ApiError;
+use crate::core::actor::Holdings;
 use chrono::{DateTime, Utc};
 use entity::{group, sso_provider};
 use sea_orm::{
@@ -130,7 +130,7 @@ fn superadmin_only(why: &str) -> ServerError {
 
 /// The two trust flags, and where a trusted provider's tokens come from, are a
 /// SuperAdmin's decision: whoever controls a linking provider can sign in as any user.
-fn check_trust(me: &AuthUser, v: &Valid, before: Option<&sso_provider::Model>) -> Result<()> {
+fn check_trust(me: &Holdings, v: &Valid, before: Option<&sso_provider::Model>) -> Result<()> {
     if me.superadmin {
         return Ok(());
     }
@@ -164,7 +164,7 @@ fn check_secret_follows(v: &Valid, before: &sso_provider::Model) -> Result<()> {
 /// otherwise `sso:write` would be a way to mint accounts with more permissions.
 async fn check_group(
     db: &impl ConnectionTrait,
-    me: &AuthUser,
+    me: &Holdings,
     v: &Valid,
     before: Option<&sso_provider::Model>,
 ) -> Result<()> {
@@ -183,7 +183,7 @@ async fn check_group(
         }
     };
     if starts_granting {
-        super::user_admin::check_reach(me, &g)?;
+        crate::core::users::check_reach(me, &g)?;
     }
     Ok(())
 }
@@ -200,7 +200,7 @@ fn duplicate_or(e: sea_orm::DbErr, slug: &str) -> ServerError {
 pub async fn create(
     db: &impl ConnectionTrait,
     key: &MasterKey,
-    me: &AuthUser,
+    me: &Holdings,
     v: Valid,
     now: DateTime<Utc>,
 ) -> Result<sso_provider::Model> {
@@ -239,7 +239,7 @@ pub async fn create(
 pub async fn update(
     db: &impl ConnectionTrait,
     key: &MasterKey,
-    me: &AuthUser,
+    me: &Holdings,
     id: i64,
     v: Valid,
     now: DateTime<Utc>,

@@ -2,12 +2,16 @@
 //! SuperAdmin group stays as it is, a group with members stays, nobody grants more
 //! than they hold) are in `user_rules`.
 
-use super::audit::{self, Actor, Entry};
-use super::auth::Caller;
-use super::error::Result;
-use super::user_rules::{GroupChange, check_group_change, grantable_group_permissions, permission_diff};
+use super::audit_event::{self, AuditEvent};
+use super::{Actor, Ctx};
 use crate::api::error::ApiError;
 use crate::api::groups::GroupRow;
+use crate::api::users::GroupOption;
+use crate::permissions::Permission;
+use crate::server::error::{Result, ServerError};
+use crate::server::user_rules::{
+    GroupChange, check_group_change, grantable_group_permissions, permission_diff,
+};
 use chrono::Utc;
 use entity::{group, user};
 use sea_orm::{
@@ -21,7 +25,40 @@ fn stored_permissions(g: &group::Model) -> Vec<String> {
 }
 
 /// Every group by name with how many users are in it.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<GroupRow>> {
+pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<GroupRow>> {
+    actor.require(Permission::GroupsRead)?;
+    rows(&ctx.state.db).await
+}
+
+pub async fn get(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<GroupRow> {
+    list(ctx, actor)
+        .await?
+        .into_iter()
+        .find(|g| g.id == id)
+        .ok_or_else(|| not_found(id).into())
+}
+
+/// The groups a user can be put in, by name (the user form's choices).
+pub async fn options(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<GroupOption>> {
+    actor.require(Permission::GroupsRead)?;
+    Ok(group::Entity::find()
+        .order_by_asc(group::Column::Name)
+        .all(&ctx.state.db)
+        .await?
+        .into_iter()
+        .map(|g| GroupOption {
+            id: g.id,
+            name: g.name,
+            protected: g.protected,
+        })
+        .collect())
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("There is no group #{id}."))
+}
+
+async fn rows(db: &impl ConnectionTrait) -> Result<Vec<GroupRow>> {
     let groups = group::Entity::find()
         .order_by_desc(group::Column::Protected)
         .order_by_asc(group::Column::Name)
@@ -88,7 +125,7 @@ async fn ensure_name_free(txn: &DatabaseTransaction, name: &str, except: Option<
     Ok(())
 }
 
-fn map_unique(e: sea_orm::DbErr, name: &str) -> super::error::ServerError {
+fn map_unique(e: sea_orm::DbErr, name: &str) -> ServerError {
     if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         name_taken(name).into()
     } else {
@@ -96,34 +133,25 @@ fn map_unique(e: sea_orm::DbErr, name: &str) -> super::error::ServerError {
     }
 }
 
-async fn audit_in(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    action: &str,
-    id: i64,
-    summary: String,
-) -> Result<()> {
-    audit::record(
-        txn,
-        Actor::User(caller.user()?),
-        &caller.client,
-        Entry {
-            action,
-            resource_type: "group",
-            resource_id: Some(id.to_string()),
-            summary,
-            success: true,
-        },
-    )
-    .await
+/// Whether the actor may change groups at all, checked before a request body is read.
+pub fn may_write(actor: &Actor) -> Result<()> {
+    Ok(actor.require(Permission::GroupsWrite)?)
 }
 
-pub async fn create(caller: &Caller, name: &str, description: &str, requested: &[String]) -> Result<i64> {
-    let me = caller.user()?;
+/// A new group holding `requested`, each of which the actor must hold.
+pub async fn create(
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    name: &str,
+    description: &str,
+    requested: &[String],
+) -> Result<i64> {
+    may_write(actor)?;
+    let me = actor.holdings();
     let name = checked_name(name)?;
     let description = checked_description(description)?;
     let perms = grantable_group_permissions(&me.permissions, me.superadmin, &[], requested)?;
-    let txn = caller.state.db.begin().await?;
+    let txn = ctx.state.db.begin().await?;
     ensure_name_free(&txn, &name, None).await?;
     let now = Utc::now();
     let model = group::ActiveModel {
@@ -138,15 +166,12 @@ pub async fn create(caller: &Caller, name: &str, description: &str, requested: &
     .insert(&txn)
     .await
     .map_err(|e| map_unique(e, &name))?;
-    let summary = format!(
-        "created group {name} with {}",
-        if perms.is_empty() {
-            "no permissions".to_string()
-        } else {
-            perms.join(", ")
-        }
-    );
-    audit_in(&txn, caller, "group.create", model.id, summary).await?;
+    let event = AuditEvent::GroupCreate {
+        id: model.id,
+        name: &name,
+        permissions: &perms,
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(model.id)
 }
@@ -156,20 +181,24 @@ async fn locked(txn: &DatabaseTransaction, id: i64) -> Result<group::Model> {
         .lock_exclusive()
         .one(txn)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("There is no group #{id}.")).into())
+        .ok_or_else(|| not_found(id).into())
 }
 
+/// Renames, redescribes and/or changes the permissions of a group; the SuperAdmin group
+/// only changes its description, and only by a SuperAdmin.
 pub async fn update(
-    caller: &Caller,
+    ctx: &Ctx<'_>,
+    actor: &Actor,
     id: i64,
     name: &str,
     description: &str,
     requested: &[String],
 ) -> Result<()> {
-    let me = caller.user()?;
+    may_write(actor)?;
+    let me = actor.holdings();
     let name = checked_name(name)?;
     let description = checked_description(description)?;
-    let txn = caller.state.db.begin().await?;
+    let txn = ctx.state.db.begin().await?;
     let current = locked(&txn, id).await?;
     let before = stored_permissions(&current);
     let renamed = name != current.name;
@@ -219,15 +248,21 @@ pub async fn update(
     active.permissions = Set(serde_json::json!(after));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await.map_err(|e| map_unique(e, &name))?;
-    let summary = format!("updated group {}: {}", current.name, changes.join("; "));
-    audit_in(&txn, caller, "group.update", id, summary).await?;
+    let event = AuditEvent::GroupUpdate {
+        id,
+        name: &current.name,
+        changes: &changes,
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }
 
-pub async fn delete(caller: &Caller, id: i64) -> Result<()> {
-    let me = caller.user()?;
-    let txn = caller.state.db.begin().await?;
+/// Refused while users are in the group, and always for the SuperAdmin group.
+pub async fn delete(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<()> {
+    may_write(actor)?;
+    let me = actor.holdings();
+    let txn = ctx.state.db.begin().await?;
     let current = locked(&txn, id).await?;
     let members = user::Entity::find()
         .filter(user::Column::GroupId.eq(id))
@@ -235,12 +270,12 @@ pub async fn delete(caller: &Caller, id: i64) -> Result<()> {
         .await?;
     check_group_change(current.protected, me.superadmin, &GroupChange::Delete { members })?;
     group::Entity::delete_by_id(id).exec(&txn).await?;
-    let summary = format!(
-        "deleted group {} (it had {})",
-        current.name,
-        stored_permissions(&current).join(", ")
-    );
-    audit_in(&txn, caller, "group.delete", id, summary).await?;
+    let event = AuditEvent::GroupDelete {
+        id,
+        name: &current.name,
+        permissions: &stored_permissions(&current),
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -1,20 +1,24 @@
-//! Administering users: edit, disable/enable, reset a password, sign out everywhere.
+//! Administering users: list, create, edit, disable/enable, reset a password, sign out
+//! everywhere.
 //!
 //! Each change runs in one transaction that first locks the SuperAdmin group row, so
 //! two administrators cannot each disable "the other" last SuperAdmin at once; the
 //! decision itself is `user_rules::check_user_change`.
 
-use super::audit::{self, Actor, Entry};
-use super::auth::AuthUser;
-use super::auth::Caller;
-use super::error::Result;
-use super::user_rules::{UserChange, UserFacts, check_user_change, check_within_reach};
-use super::{password, session};
+use super::actor::Holdings;
+use super::audit_event::{self, AuditEvent};
+use super::{Actor, Ctx};
 use crate::api::error::ApiError;
+use crate::api::users::UserRow;
+use crate::permissions::Permission;
+use crate::server::error::Result;
+use crate::server::user_rules::{UserChange, UserFacts, check_user_change, check_within_reach};
+use crate::server::users::{self as store, NewUser};
+use crate::server::{password, session};
 use chrono::Utc;
 use entity::{group, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
 
@@ -37,7 +41,7 @@ async fn load(txn: &DatabaseTransaction, id: i64) -> Result<Target> {
 
 /// The caller may act on members of `g` (and put users in it) only when they hold
 /// everything `g` grants.
-pub(crate) fn check_reach(me: &AuthUser, g: &group::Model) -> Result<()> {
+pub(crate) fn check_reach(me: &Holdings, g: &group::Model) -> Result<()> {
     let granted: Vec<String> = serde_json::from_value(g.permissions.clone()).unwrap_or_default();
     Ok(check_within_reach(&me.permissions, me.superadmin, &granted)?)
 }
@@ -69,33 +73,56 @@ async fn facts(txn: &DatabaseTransaction, caller_superadmin: bool, target: &Targ
     })
 }
 
-async fn audit_in(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    action: &str,
-    target: &user::Model,
-    summary: String,
-) -> Result<()> {
-    audit::record(
-        txn,
-        Actor::User(caller.user()?),
-        &caller.client,
-        Entry {
-            action,
-            resource_type: "user",
-            resource_id: Some(target.id.to_string()),
-            summary,
-            success: true,
-        },
-    )
-    .await
+fn row((u, g): (user::Model, Option<group::Model>)) -> UserRow {
+    UserRow {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        group_id: u.group_id,
+        superadmin: g.as_ref().is_some_and(|g| g.protected),
+        group: g.map(|g| g.name).unwrap_or_default(),
+        disabled: u.disabled,
+        last_login: u
+            .last_login_at
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+    }
 }
 
-/// Refuses creating a user into the SuperAdmin group unless the caller is one, or into
-/// a group holding permissions the caller lacks.
-pub async fn check_create(caller: &Caller, group_id: i64) -> Result<()> {
-    let me = caller.user()?;
-    let Some(g) = group::Entity::find_by_id(group_id).one(&caller.state.db).await? else {
+/// Every user by email, with their group.
+pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<UserRow>> {
+    actor.require(Permission::UsersRead)?;
+    let rows = user::Entity::find()
+        .find_also_related(group::Entity)
+        .order_by_asc(user::Column::Email)
+        .all(&ctx.state.db)
+        .await?;
+    Ok(rows.into_iter().map(row).collect())
+}
+
+pub async fn get(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<UserRow> {
+    actor.require(Permission::UsersRead)?;
+    match user::Entity::find_by_id(id)
+        .find_also_related(group::Entity)
+        .one(&ctx.state.db)
+        .await?
+    {
+        Some(found) => Ok(row(found)),
+        None => Err(ApiError::NotFound(format!("There is no user #{id}.")).into()),
+    }
+}
+
+/// Whether the actor may change users at all, checked before a request body is read.
+pub fn may_write(actor: &Actor) -> Result<()> {
+    Ok(actor.require(Permission::UsersWrite)?)
+}
+
+/// A new user with a password. Refused into the SuperAdmin group unless the actor is a
+/// SuperAdmin, and into a group holding permissions the actor lacks.
+pub async fn create(ctx: &Ctx<'_>, actor: &Actor, mut new: NewUser) -> Result<UserRow> {
+    may_write(actor)?;
+    let me = actor.holdings();
+    new.email = store::normalize_email(&new.email);
+    let Some(g) = group::Entity::find_by_id(new.group_id).one(&ctx.state.db).await? else {
         return Err(ApiError::invalid("The chosen group does not exist.").into());
     };
     let facts = UserFacts {
@@ -110,12 +137,22 @@ pub async fn check_create(caller: &Caller, group_id: i64) -> Result<()> {
         },
         facts,
     )?;
-    check_reach(me, &g)
+    check_reach(&me, &g)?;
+    let created = store::insert(&ctx.state.db, &new, Utc::now()).await?;
+    let event = AuditEvent::UserCreate {
+        id: created.id,
+        email: &created.email,
+        group_id: created.group_id,
+    };
+    audit_event::record(ctx, actor, event).await?;
+    crate::server::notify::account_events::user_created(ctx.state, &created, &actor.label()).await;
+    Ok(row((created, Some(g))))
 }
 
 /// Renames a user and/or moves them to another group.
-pub async fn update(caller: &Caller, id: i64, name: &str, group_id: i64) -> Result<()> {
-    let me = caller.user()?;
+pub async fn update(ctx: &Ctx<'_>, actor: &Actor, id: i64, name: &str, group_id: i64) -> Result<()> {
+    may_write(actor)?;
+    let me = actor.holdings();
     let name = name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid("Enter a name.").into());
@@ -123,7 +160,7 @@ pub async fn update(caller: &Caller, id: i64, name: &str, group_id: i64) -> Resu
     if name.chars().count() > 200 {
         return Err(ApiError::invalid("The name must be at most 200 characters long.").into());
     }
-    let txn = caller.state.db.begin().await?;
+    let txn = ctx.state.db.begin().await?;
     let target = load(&txn, id).await?;
     let Some(new_group) = group::Entity::find_by_id(group_id).one(&txn).await? else {
         return Err(ApiError::invalid("The chosen group does not exist.").into());
@@ -137,8 +174,8 @@ pub async fn update(caller: &Caller, id: i64, name: &str, group_id: i64) -> Resu
         UserChange::Edit
     };
     check_user_change(change, facts(&txn, me.superadmin, &target).await?)?;
-    check_reach(me, &target.group)?;
-    check_reach(me, &new_group)?;
+    check_reach(&me, &target.group)?;
+    check_reach(&me, &new_group)?;
     let mut changes = Vec::new();
     if name != target.user.name {
         changes.push(format!("name {:?} → {:?}", target.user.name, name));
@@ -154,16 +191,21 @@ pub async fn update(caller: &Caller, id: i64, name: &str, group_id: i64) -> Resu
     active.group_id = Set(new_group.id);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let summary = format!("updated user {}: {}", target.user.email, changes.join(", "));
-    audit_in(&txn, caller, "user.update", &target.user, summary).await?;
+    let event = AuditEvent::UserUpdate {
+        id,
+        email: &target.user.email,
+        changes: &changes,
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Disables (ending every session at once) or enables a user.
-pub async fn set_disabled(caller: &Caller, id: i64, disabled: bool) -> Result<()> {
-    let me = caller.user()?;
-    let txn = caller.state.db.begin().await?;
+pub async fn set_disabled(ctx: &Ctx<'_>, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
+    may_write(actor)?;
+    let me = actor.holdings();
+    let txn = ctx.state.db.begin().await?;
     let target = load(&txn, id).await?;
     let change = if disabled {
         UserChange::Disable
@@ -171,7 +213,7 @@ pub async fn set_disabled(caller: &Caller, id: i64, disabled: bool) -> Result<()
         UserChange::Enable
     };
     check_user_change(change, facts(&txn, me.superadmin, &target).await?)?;
-    check_reach(me, &target.group)?;
+    check_reach(&me, &target.group)?;
     if target.user.disabled == disabled {
         return Err(ApiError::Conflict(format!(
             "{} is already {}.",
@@ -184,24 +226,27 @@ pub async fn set_disabled(caller: &Caller, id: i64, disabled: bool) -> Result<()
     active.disabled = Set(disabled);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let (action, summary) = if disabled {
-        let ended = session::revoke_all_for_user(&txn, id, None).await?;
-        (
-            "user.disable",
-            format!("disabled user {} and ended {ended} session(s)", target.user.email),
-        )
+    let email = &target.user.email;
+    let event = if disabled {
+        let sessions_ended = session::revoke_all_for_user(&txn, id, None).await?;
+        AuditEvent::UserDisable {
+            id,
+            email,
+            sessions_ended,
+        }
     } else {
-        ("user.enable", format!("enabled user {}", target.user.email))
+        AuditEvent::UserEnable { id, email }
     };
-    audit_in(&txn, caller, action, &target.user, summary).await?;
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Sets a new password chosen by an administrator and ends the user's sessions (all
 /// of them; the caller's own current one survives when resetting their own).
-pub async fn reset_password(caller: &Caller, id: i64, new: &str, confirm: &str) -> Result<()> {
-    let me = caller.user()?;
+pub async fn reset_password(ctx: &Ctx<'_>, actor: &Actor, id: i64, new: &str, confirm: &str) -> Result<()> {
+    may_write(actor)?;
+    let me = actor.holdings();
     if let Some(msg) = password::policy_violation(new) {
         return Err(ApiError::Invalid(msg).into());
     }
@@ -209,35 +254,45 @@ pub async fn reset_password(caller: &Caller, id: i64, new: &str, confirm: &str) 
         return Err(ApiError::invalid("The two passwords do not match.").into());
     }
     let hash = password::hash(new)?;
-    let txn = caller.state.db.begin().await?;
+    let txn = ctx.state.db.begin().await?;
     let target = load(&txn, id).await?;
     check_user_change(UserChange::Edit, facts(&txn, me.superadmin, &target).await?)?;
-    check_reach(me, &target.group)?;
+    check_reach(&me, &target.group)?;
     let mut active: user::ActiveModel = target.user.clone().into();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let keep = (id == me.user_id).then_some(me.session_id);
-    let ended = session::revoke_all_for_user(&txn, id, keep).await?;
-    let summary = format!(
-        "reset the password of {} and ended {ended} session(s)",
-        target.user.email
-    );
-    audit_in(&txn, caller, "user.password_reset", &target.user, summary).await?;
+    // Resetting one's own password keeps the session it is done from.
+    let keep = match actor {
+        Actor::User(me) if me.user_id == id => Some(me.session_id),
+        _ => None,
+    };
+    let sessions_ended = session::revoke_all_for_user(&txn, id, keep).await?;
+    let event = AuditEvent::UserPasswordReset {
+        id,
+        email: &target.user.email,
+        sessions_ended,
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// "Sign out everywhere": ends every session of the user.
-pub async fn revoke_sessions(caller: &Caller, id: i64) -> Result<u64> {
-    let me = caller.user()?;
-    let txn = caller.state.db.begin().await?;
+pub async fn revoke_sessions(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<u64> {
+    may_write(actor)?;
+    let me = actor.holdings();
+    let txn = ctx.state.db.begin().await?;
     let target = load(&txn, id).await?;
     check_user_change(UserChange::Edit, facts(&txn, me.superadmin, &target).await?)?;
-    check_reach(me, &target.group)?;
+    check_reach(&me, &target.group)?;
     let ended = session::revoke_all_for_user(&txn, id, None).await?;
-    let summary = format!("signed {} out everywhere ({ended} session(s))", target.user.email);
-    audit_in(&txn, caller, "user.sessions_revoke", &target.user, summary).await?;
+    let event = AuditEvent::UserSessionsRevoke {
+        id,
+        email: &target.user.email,
+        sessions_ended: ended,
+    };
+    audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
     Ok(ended)
 }
