@@ -36,7 +36,9 @@ pub async fn create_group(
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
         let caller = guard(Need::SignedIn)?;
-        crate::core::groups::create(&caller.ctx(), &caller.actor()?, &name, &description, &permissions).await
+        let (ctx, actor) = (caller.ctx(), caller.actor()?);
+        let created = crate::core::groups::create(&ctx, &actor, &name, &description, &permissions).await?;
+        Ok(created.id)
     })
     .await
 }

@@ -24,17 +24,10 @@ pub struct SettingView {
 
 #[server(endpoint = "get_settings")]
 pub async fn get_settings() -> Result<Vec<SettingView>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::settings;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::SettingsRead))?;
-        let superadmin = caller.user()?.superadmin;
-        let all = settings::all(&caller.state.db).await?;
-        Ok(all
-            .iter()
-            .map(|(s, v)| settings::view(s, *v, superadmin))
-            .collect())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::settings::list(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -45,42 +38,11 @@ pub async fn get_settings() -> Result<Vec<SettingView>, ApiError> {
 pub async fn save_settings(
     #[server(default)] values: HashMap<String, String>,
 ) -> Result<Vec<SettingView>, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::settings;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::SettingsWrite))?;
-        let me = caller.user()?;
-        let db = &caller.state.db;
-        let mut form: Vec<(String, String)> = values.into_iter().collect();
-        form.sort();
-        let changes = settings::update(db, &form, me.superadmin).await?;
-        if !changes.is_empty() {
-            let summary = changes
-                .iter()
-                .map(|c| format!("{} {} → {}", c.key, c.old, c.new))
-                .collect::<Vec<_>>()
-                .join(", ");
-            audit::record(
-                db,
-                Actor::User(me),
-                &caller.client,
-                Entry {
-                    action: "settings.update",
-                    resource_type: "settings",
-                    resource_id: None,
-                    summary: format!("changed settings: {summary}"),
-                    success: true,
-                },
-            )
-            .await?;
-        }
-        let all = settings::all(db).await?;
-        Ok(all
-            .iter()
-            .map(|(s, v)| settings::view(s, *v, me.superadmin))
-            .collect())
+        let caller = guard(Need::SignedIn)?;
+        let values = values.into_iter().collect();
+        crate::core::settings::update(&caller.ctx(), &caller.actor()?, values).await
     })
     .await
 }

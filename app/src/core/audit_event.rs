@@ -7,6 +7,7 @@ use crate::engine::CancelOutcome;
 use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
 use crate::server::job_store::Saved;
+use crate::server::settings::Change;
 use entity::sso_provider;
 use sea_orm::ConnectionTrait;
 
@@ -133,6 +134,9 @@ pub enum AuditEvent<'a> {
         id: i64,
         slug: &'a str,
     },
+    SettingsUpdate {
+        changes: &'a [Change],
+    },
 }
 
 impl AuditEvent<'_> {
@@ -177,6 +181,7 @@ impl AuditEvent<'_> {
             AuditEvent::SsoSave { created: true, .. } => "sso.create",
             AuditEvent::SsoSave { created: false, .. } => "sso.update",
             AuditEvent::SsoDelete { .. } => "sso.delete",
+            AuditEvent::SettingsUpdate { .. } => "settings.update",
         }
     }
 
@@ -374,11 +379,25 @@ impl AuditEvent<'_> {
                 *id,
                 format!("deleted SSO provider {slug} (its users keep their accounts)"),
             ),
+            // The settings are one resource: the entry has no id.
+            AuditEvent::SettingsUpdate { changes } => (
+                "settings",
+                0,
+                format!(
+                    "changed settings: {}",
+                    changes
+                        .iter()
+                        .map(|c| format!("{} {} → {}", c.key, c.old, c.new))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
         };
         Entry {
             action: self.action(),
             resource_type,
-            resource_id: Some(resource_id.to_string()),
+            resource_id: (!matches!(self, AuditEvent::SettingsUpdate { .. }))
+                .then(|| resource_id.to_string()),
             summary,
             success: true,
         }

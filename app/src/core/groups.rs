@@ -145,7 +145,7 @@ pub async fn create(
     name: &str,
     description: &str,
     requested: &[String],
-) -> Result<i64> {
+) -> Result<GroupRow> {
     may_write(actor)?;
     let me = actor.holdings();
     let name = checked_name(name)?;
@@ -173,7 +173,14 @@ pub async fn create(
     };
     audit_event::record_in(&txn, ctx, actor, event).await?;
     txn.commit().await?;
-    Ok(model.id)
+    Ok(GroupRow {
+        id: model.id,
+        name,
+        description: model.description.unwrap_or_default(),
+        permissions: perms,
+        protected: false,
+        members: 0,
+    })
 }
 
 async fn locked(txn: &DatabaseTransaction, id: i64) -> Result<group::Model> {

@@ -16,6 +16,7 @@ pub mod executions;
 pub mod groups;
 pub mod jobs;
 pub mod notifications;
+pub mod settings;
 pub mod sso;
 pub mod users;
 

@@ -37,6 +37,7 @@ mod planted_backups;
 mod planted_backups_api;
 mod profile_sessions;
 mod rest_acceptance;
+mod rest_admin;
 mod rest_api;
 mod rest_crud;
 mod rest_jobs;

@@ -3,7 +3,7 @@
 //! `core::adapters` behind JSON. Secrets go in, never out: responses say only whether each
 //! secret field is set.
 
-use super::audit::Client;
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
@@ -44,13 +44,6 @@ impl Kind for Destinations {
 impl Kind for Channels {
     const KIND: AdapterKind = AdapterKind::Notification;
     const COLLECTION: &'static str = "notification_channels";
-}
-
-fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
-    crate::core::Ctx {
-        state,
-        client: &client.0,
-    }
 }
 
 #[derive(Deserialize)]

@@ -22,6 +22,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
+/// The context a use case runs with for this request.
+pub fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
+    crate::core::Ctx {
+        state,
+        client: &client.0,
+    }
+}
+
 pub async fn record(state: &AppState, key: &ApiCaller, client: &Client, entry: Entry<'_>) -> RestResult<()> {
     audit::record(
         &state.db,

@@ -2,7 +2,7 @@
 //! extra recipients. The identity (the secret key) is never handed out here; its one-time
 //! download stays in the console.
 
-use super::audit::Client;
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
@@ -26,13 +26,6 @@ pub struct CreateBody {
 #[serde(deny_unknown_fields)]
 pub struct RecipientBody {
     recipient: String,
-}
-
-fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
-    crate::core::Ctx {
-        state,
-        client: &client.0,
-    }
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller, client: Client) -> RestResult<Json<Value>> {

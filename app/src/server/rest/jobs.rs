@@ -1,7 +1,7 @@
 //! Jobs under `/api/v1/jobs`: list, read, run, and create/edit/enable/disable/delete
 //! through the console's job store, with the same scheduling and audit entries.
 
-use super::audit::Client;
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
@@ -131,13 +131,6 @@ async fn links(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_destinati
         .order_by_asc(job_destination::Column::Priority)
         .all(db)
         .await?)
-}
-
-fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
-    crate::core::Ctx {
-        state,
-        client: &client.0,
-    }
 }
 
 pub async fn create(

@@ -9,13 +9,18 @@ pub mod body;
 pub mod encryption;
 pub mod error;
 pub mod executions;
+pub mod groups;
 pub mod job_body;
 pub mod jobs;
 pub mod notification_log;
 pub mod openapi;
+pub mod openapi_admin;
 pub mod openapi_schemas;
 pub mod openapi_storage;
+pub mod settings;
+pub mod sso;
 pub mod storage;
+pub mod users;
 
 use super::state::AppState;
 use axum::Router;
@@ -100,6 +105,24 @@ pub fn routes() -> Router<AppState> {
             "/encryption-profiles/{id}/recipients",
             post(encryption::add_recipient).delete(encryption::remove_recipient),
         )
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get).put(users::update))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/revoke-sessions", post(users::revoke_sessions))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route(
+            "/groups/{id}",
+            get(groups::get).put(groups::update).delete(groups::delete),
+        )
+        .route("/sso-providers", get(sso::list).post(sso::create))
+        .route(
+            "/sso-providers/{id}",
+            get(sso::get).put(sso::update).delete(sso::delete),
+        )
+        .route("/sso-providers/discovery", post(sso::discovery))
+        .route("/settings", get(settings::list).put(settings::update))
         .fallback(|| async {
             error::RestError(crate::api::error::ApiError::NotFound(
                 "no such API route; see /api/v1/openapi.json".into(),

@@ -1,7 +1,7 @@
 //! `GET /api/v1/notification-log`: every delivery, newest first, with the console's
 //! filters and keyset pages, and `GET /api/v1/notification-log/{id}` for what one sent.
 
-use super::audit::Client;
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::error::RestResult;
 use crate::api::notification_types::{NotificationLogPage, NotificationPreview};
@@ -18,13 +18,6 @@ pub struct LogQuery {
     status: Option<String>,
     channel_id: Option<i64>,
     before_id: Option<i64>,
-}
-
-fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> {
-    crate::core::Ctx {
-        state,
-        client: &client.0,
-    }
 }
 
 pub async fn list(

@@ -324,6 +324,7 @@ pub fn document() -> Value {
     notification_log_paths(&mut paths);
     encryption_paths(&mut paths);
     super::openapi_storage::paths(&mut paths);
+    super::openapi_admin::paths(&mut paths);
     paths.insert("/api/v1/adapter-types".into(), json!({"get": {
         "summary": "The adapter types and their config fields (permission sources:read, destinations:read and/or notifications:read; only the readable kinds are listed)",
         "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
@@ -331,6 +332,10 @@ pub fn document() -> Value {
             "destinations": {"type": "array", "items": schema_ref("AdapterType")},
             "notification_channels": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
     }}));
+    let mut schemas = super::openapi_schemas::all();
+    if let Some(map) = schemas.as_object_mut() {
+        super::openapi_admin::schemas(map);
+    }
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -340,7 +345,7 @@ pub fn document() -> Value {
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
-            "schemas": super::openapi_schemas::all()
+            "schemas": schemas
         },
         "security": [{"apiKey": []}],
         "paths": paths
