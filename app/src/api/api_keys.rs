@@ -51,11 +51,10 @@ pub struct CreatedKey {
 
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeyRow>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async {
-        let caller = guard(Need::Permission(Permission::ApiKeysRead))?;
-        crate::server::api_keys::list(&caller.state.db, chrono::Utc::now()).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::api_keys::list(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -68,85 +67,21 @@ pub async fn create_api_key(
     #[server(default)] permissions: Vec<String>,
     #[server(default)] expires_in_days: String,
 ) -> Result<CreatedKey, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::api_keys::{self, NewKey};
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::ApiKeysWrite))?;
-        let me = caller.user()?;
-        let db = &caller.state.db;
-        let now = chrono::Utc::now();
-        let granted = api_keys::grantable(me, &permissions)?;
-        let expires_at = api_keys::expiry(&expires_in_days, now)?;
-        let name = api_keys::check_name(db, &name).await?;
-        let (model, key) = api_keys::create(
-            db,
-            NewKey {
-                name,
-                permissions: granted.clone(),
-                created_by_user_id: Some(me.user_id),
-                expires_at,
-            },
-            now,
-        )
-        .await?;
-        audit::record(
-            db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "api_key.create",
-                resource_type: "api_key",
-                resource_id: Some(model.id.to_string()),
-                summary: format!(
-                    "created API key {} ({}…) with {}{}",
-                    model.name,
-                    model.prefix,
-                    granted.join(", "),
-                    model
-                        .expires_at
-                        .map(|e| format!(", expiring {}", e.format("%Y-%m-%d %H:%M UTC")))
-                        .unwrap_or_default()
-                ),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(CreatedKey {
-            id: model.id,
-            name: model.name,
-            prefix: model.prefix,
-            key,
-        })
+        let caller = guard(Need::SignedIn)?;
+        let (ctx, actor) = (caller.ctx(), caller.actor()?);
+        crate::core::api_keys::create(&ctx, &actor, &name, &permissions, &expires_in_days).await
     })
     .await
 }
 
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::ApiKeysWrite))?;
-        let me = caller.user()?;
-        let db = &caller.state.db;
-        let revoked = crate::server::api_keys::revoke(db, id, chrono::Utc::now()).await?;
-        audit::record(
-            db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "api_key.revoke",
-                resource_type: "api_key",
-                resource_id: Some(id.to_string()),
-                summary: format!("revoked API key {} ({}…)", revoked.name, revoked.prefix),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(())
+        let caller = guard(Need::SignedIn)?;
+        crate::core::api_keys::revoke(&caller.ctx(), &caller.actor()?, id).await
     })
     .await
 }

@@ -8,7 +8,7 @@ use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
 use crate::server::job_store::Saved;
 use crate::server::settings::Change;
-use entity::sso_provider;
+use entity::{api_key, sso_provider};
 use sea_orm::ConnectionTrait;
 
 #[derive(Debug, Clone)]
@@ -137,6 +137,16 @@ pub enum AuditEvent<'a> {
     SettingsUpdate {
         changes: &'a [Change],
     },
+    SystemNotificationsUpdate {
+        changes: &'a [String],
+    },
+    ApiKeyCreate {
+        key: &'a api_key::Model,
+        granted: &'a [String],
+    },
+    ApiKeyRevoke {
+        key: &'a api_key::Model,
+    },
 }
 
 impl AuditEvent<'_> {
@@ -182,6 +192,9 @@ impl AuditEvent<'_> {
             AuditEvent::SsoSave { created: false, .. } => "sso.update",
             AuditEvent::SsoDelete { .. } => "sso.delete",
             AuditEvent::SettingsUpdate { .. } => "settings.update",
+            AuditEvent::SystemNotificationsUpdate { .. } => "settings.notifications",
+            AuditEvent::ApiKeyCreate { .. } => "api_key.create",
+            AuditEvent::ApiKeyRevoke { .. } => "api_key.revoke",
         }
     }
 
@@ -379,7 +392,30 @@ impl AuditEvent<'_> {
                 *id,
                 format!("deleted SSO provider {slug} (its users keep their accounts)"),
             ),
+            AuditEvent::ApiKeyCreate { key, granted } => (
+                "api_key",
+                key.id,
+                format!(
+                    "created API key {} ({}…) with {}{}",
+                    key.name,
+                    key.prefix,
+                    granted.join(", "),
+                    key.expires_at
+                        .map(|e| format!(", expiring {}", e.format("%Y-%m-%d %H:%M UTC")))
+                        .unwrap_or_default()
+                ),
+            ),
+            AuditEvent::ApiKeyRevoke { key } => (
+                "api_key",
+                key.id,
+                format!("revoked API key {} ({}…)", key.name, key.prefix),
+            ),
             // The settings are one resource: the entry has no id.
+            AuditEvent::SystemNotificationsUpdate { changes } => (
+                "settings",
+                0,
+                format!("changed system notifications: {}", changes.join("; ")),
+            ),
             AuditEvent::SettingsUpdate { changes } => (
                 "settings",
                 0,

@@ -9,6 +9,7 @@
 
 pub mod actor;
 pub mod adapters;
+pub mod api_keys;
 pub mod audit;
 pub mod audit_event;
 pub mod encryption;
@@ -18,6 +19,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod settings;
 pub mod sso;
+pub mod system_notifications;
 pub mod users;
 
 pub use actor::Actor;
