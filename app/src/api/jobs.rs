@@ -7,22 +7,20 @@ use leptos::prelude::*;
 
 #[server(endpoint = "job_choices")]
 pub async fn job_choices() -> Result<JobFormChoices, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsRead))?;
-        crate::server::job_rows::choices(&caller.state.db).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::choices(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
 
 #[server(endpoint = "list_jobs")]
 pub async fn list_jobs() -> Result<Vec<JobRow>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsRead))?;
-        crate::server::job_rows::list(&caller.state.db).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::rows(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
@@ -90,17 +88,16 @@ pub async fn cron_preview(
     timezone: String,
     #[server(default)] after: Option<String>,
 ) -> Result<SchedulePreview, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        guard(Need::Permission(Permission::JobsRead))?;
+        let caller = guard(Need::SignedIn)?;
         let after = match after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(t) => chrono::DateTime::parse_from_rfc3339(t)
                 .map_err(|e| ApiError::invalid(format!("`after` is not an RFC 3339 time: {e}")))?
                 .with_timezone(&chrono::Utc),
             None => chrono::Utc::now(),
         };
-        Ok(crate::server::job_schedule::preview(&cron, &timezone, after)?)
+        crate::core::jobs::cron_preview(&caller.actor()?, &cron, &timezone, after)
     })
     .await
 }
@@ -108,11 +105,10 @@ pub async fn cron_preview(
 /// The databases the source holds, for the form's checkboxes. Connects to the source.
 #[server(endpoint = "list_source_databases")]
 pub async fn list_source_databases(source_id: i64) -> Result<Vec<String>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        crate::server::job_preview::databases(&caller.state, source_id).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::jobs::source_databases(&caller.ctx(), &caller.actor()?, source_id).await
     })
     .await
 }
@@ -126,11 +122,11 @@ pub async fn retention_preview(
     timezone: String,
     retention: RetentionInput,
 ) -> Result<RetentionReport, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::JobsWrite))?;
-        crate::server::job_preview::retention(&caller.state, &job_name, destination_id, &timezone, &retention)
+        let caller = guard(Need::SignedIn)?;
+        let (ctx, actor) = (caller.ctx(), caller.actor()?);
+        crate::core::jobs::retention_preview(&ctx, &actor, &job_name, destination_id, &timezone, &retention)
             .await
     })
     .await

@@ -1,13 +1,70 @@
-//! Job operations: create, edit, enable or disable, delete, run now.
+//! Job operations: list, read, create, edit, enable or disable, delete, run now, and
+//! the job form's choices and previews.
 
 use super::audit_event::{self, AuditEvent};
 use super::{Actor, Ctx};
 use crate::api::error::ApiError;
-use crate::api::job_types::JobInput;
+use crate::api::job_types::{
+    JobFormChoices, JobInput, JobRow, RetentionInput, RetentionReport, SchedulePreview,
+};
 use crate::permissions::Permission;
 use crate::server::error::Result;
+use crate::server::job_store::stored::{self, StoredJob};
 use crate::server::job_store::{self, Saved};
 use entity::job;
+
+/// Every job by name, as stored.
+pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<StoredJob>> {
+    actor.require(Permission::JobsRead)?;
+    stored::all(&ctx.state.db).await
+}
+
+pub async fn get(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<StoredJob> {
+    actor.require(Permission::JobsRead)?;
+    stored::one(&ctx.state.db, id).await
+}
+
+/// Every job as the console's list shows it.
+pub async fn rows(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<JobRow>> {
+    actor.require(Permission::JobsRead)?;
+    crate::server::job_rows::list(&ctx.state.db).await
+}
+
+/// What the job form can choose from.
+pub async fn choices(ctx: &Ctx<'_>, actor: &Actor) -> Result<JobFormChoices> {
+    actor.require(Permission::JobsRead)?;
+    crate::server::job_rows::choices(&ctx.state.db).await
+}
+
+/// The schedule in words and its next runs after `after`.
+pub fn cron_preview(
+    actor: &Actor,
+    cron: &str,
+    timezone: &str,
+    after: chrono::DateTime<chrono::Utc>,
+) -> Result<SchedulePreview> {
+    actor.require(Permission::JobsRead)?;
+    Ok(crate::server::job_schedule::preview(cron, timezone, after)?)
+}
+
+/// The databases a source holds; connects to it, so it needs jobs:write.
+pub async fn source_databases(ctx: &Ctx<'_>, actor: &Actor, source_id: i64) -> Result<Vec<String>> {
+    actor.require(Permission::JobsWrite)?;
+    crate::server::job_preview::databases(ctx.state, source_id).await
+}
+
+/// What `retention` would delete among the backups already in a destination.
+pub async fn retention_preview(
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    job_name: &str,
+    destination_id: i64,
+    timezone: &str,
+    retention: &RetentionInput,
+) -> Result<RetentionReport> {
+    actor.require(Permission::JobsWrite)?;
+    crate::server::job_preview::retention(ctx.state, job_name, destination_id, timezone, retention).await
+}
 
 /// Saves a new job and schedules it.
 pub async fn create(ctx: &Ctx<'_>, actor: &Actor, input: &JobInput) -> Result<Saved> {

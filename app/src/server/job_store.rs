@@ -3,6 +3,7 @@
 //! notification channels.
 
 pub mod notifications;
+pub mod stored;
 
 use super::error::Result;
 use super::job_schedule;

@@ -17,6 +17,7 @@ pub mod db;
 pub mod encryption_profiles;
 pub mod error;
 pub mod events;
+pub mod execution_models;
 pub mod execution_query;
 pub mod flows;
 pub mod health;

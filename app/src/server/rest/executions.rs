@@ -1,18 +1,17 @@
 //! `GET /api/v1/executions` and `GET /api/v1/executions/{id}`.
 
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::error::{RestError, RestResult};
 use crate::api::error::ApiError;
-use crate::permissions::Permission;
+use crate::core::executions;
+use crate::server::execution_models::PageQuery;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use entity::{execution, execution_log};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::execution;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-const MAX_PAGE: u64 = 200;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -43,26 +42,24 @@ fn summary(e: &execution::Model) -> Value {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Query(q): Query<ListQuery>,
 ) -> RestResult<Json<Value>> {
-    caller.require(Permission::ExecutionsRead)?;
-    let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    let mut find = execution::Entity::find().order_by_desc(execution::Column::Id);
-    if let Some(job) = q.job_id {
-        find = find.filter(execution::Column::JobId.eq(job));
-    }
-    if let Some(status) = &q.status {
-        let status: entity::enums::ExecutionStatus = serde_json::from_value(json!(status))
-            .map_err(|_| RestError(ApiError::Invalid(format!("unknown status `{status}`"))))?;
-        find = find.filter(execution::Column::Status.eq(status));
-    }
-    if let Some(before) = q.before {
-        find = find.filter(execution::Column::Id.lt(before));
-    }
-    let rows = find.limit(limit).all(&state.db).await?;
-    let next = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|r| r.id))
-        .flatten();
+    let actor = caller.actor();
+    let status = match &q.status {
+        Some(status) => Some(
+            serde_json::from_value(json!(status))
+                .map_err(|_| RestError(ApiError::Invalid(format!("unknown status `{status}`"))))?,
+        ),
+        None => None,
+    };
+    let query = PageQuery {
+        job_id: q.job_id,
+        status,
+        before: q.before,
+        limit: q.limit,
+    };
+    let (rows, next) = executions::models(&ctx(&state, &client), &actor, &query).await?;
     Ok(Json(json!({
         "executions": rows.iter().map(summary).collect::<Vec<_>>(),
         "next_before": next,
@@ -72,18 +69,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<Json<Value>> {
-    caller.require(Permission::ExecutionsRead)?;
-    let found = execution::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| RestError(ApiError::NotFound(format!("no execution {id}"))))?;
-    let log = execution_log::Entity::find()
-        .filter(execution_log::Column::ExecutionId.eq(id))
-        .order_by_asc(execution_log::Column::Seq)
-        .all(&state.db)
-        .await?;
+    let (found, log) = executions::model(&ctx(&state, &client), &caller.actor(), id).await?;
     let mut body = summary(&found);
     body["destination_results"] = found.destination_results.clone();
     body["metadata"] = found.metadata.clone();

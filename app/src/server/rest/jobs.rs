@@ -6,22 +6,18 @@ use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
 use super::job_body::JobBody;
-use crate::api::error::ApiError;
-use crate::permissions::Permission;
 use crate::server::job_store;
+use crate::server::job_store::stored::{self, StoredJob};
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use entity::{job, job_destination, job_notification};
+use entity::job;
 use http::StatusCode;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-fn body(
-    j: &job::Model,
-    destinations: &[job_destination::Model],
-    notifications: &[job_notification::Model],
-) -> Value {
+fn body(stored: &StoredJob) -> Value {
+    let (j, destinations, notifications) = (&stored.job, &stored.destinations, &stored.notifications);
     json!({
         "id": j.id,
         "name": j.name,
@@ -48,54 +44,19 @@ fn body(
     })
 }
 
-async fn find(db: &DatabaseConnection, id: i64) -> RestResult<job::Model> {
-    job::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| RestError(ApiError::NotFound(format!("no job {id}"))))
-}
-
-pub async fn list(State(state): State<AppState>, caller: Caller) -> RestResult<Json<Value>> {
-    caller.require(Permission::JobsRead)?;
-    let jobs = job::Entity::find()
-        .order_by_asc(job::Column::Name)
-        .all(&state.db)
-        .await?;
-    let links = job_destination::Entity::find()
-        .order_by_asc(job_destination::Column::Priority)
-        .all(&state.db)
-        .await?;
-    let subscriptions = job_notification::Entity::find()
-        .order_by_asc(job_notification::Column::Id)
-        .all(&state.db)
-        .await?;
-    let out: Vec<Value> = jobs
-        .iter()
-        .map(|j| {
-            let mine: Vec<_> = links.iter().filter(|l| l.job_id == j.id).cloned().collect();
-            let heard: Vec<_> = subscriptions
-                .iter()
-                .filter(|s| s.job_id == j.id)
-                .cloned()
-                .collect();
-            body(j, &mine, &heard)
-        })
-        .collect();
-    Ok(Json(json!({ "jobs": out })))
+pub async fn list(State(state): State<AppState>, caller: Caller, client: Client) -> RestResult<Json<Value>> {
+    let jobs = crate::core::jobs::list(&ctx(&state, &client), &caller.actor()).await?;
+    Ok(Json(json!({ "jobs": jobs.iter().map(body).collect::<Vec<_>>() })))
 }
 
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<Json<Value>> {
-    caller.require(Permission::JobsRead)?;
-    let found = find(&state.db, id).await?;
-    Ok(Json(body(
-        &found,
-        &links(&state.db, id).await?,
-        &subscriptions(&state.db, id).await?,
-    )))
+    let found = crate::core::jobs::get(&ctx(&state, &client), &caller.actor(), id).await?;
+    Ok(Json(body(&found)))
 }
 
 /// Queues a run now; the runner picks it up like any other.
@@ -112,25 +73,9 @@ pub async fn run(
     ))
 }
 
-async fn subscriptions(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_notification::Model>> {
-    Ok(job_notification::Entity::find()
-        .filter(job_notification::Column::JobId.eq(id))
-        .order_by_asc(job_notification::Column::Id)
-        .all(db)
-        .await?)
-}
-
 /// The job as GET shows it, read back after a change.
 async fn read_back(db: &DatabaseConnection, j: &job::Model) -> RestResult<Value> {
-    Ok(body(j, &links(db, j.id).await?, &subscriptions(db, j.id).await?))
-}
-
-async fn links(db: &DatabaseConnection, id: i64) -> RestResult<Vec<job_destination::Model>> {
-    Ok(job_destination::Entity::find()
-        .filter(job_destination::Column::JobId.eq(id))
-        .order_by_asc(job_destination::Column::Priority)
-        .all(db)
-        .await?)
+    Ok(body(&stored::one(db, j.id).await?))
 }
 
 pub async fn create(
