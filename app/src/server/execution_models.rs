@@ -25,8 +25,8 @@ pub async fn page(db: &impl ConnectionTrait, q: &PageQuery) -> Result<(Vec<execu
     if let Some(job) = q.job_id {
         find = find.filter(execution::Column::JobId.eq(job));
     }
-    if let Some(status) = &q.status {
-        find = find.filter(execution::Column::Status.eq(status.clone()));
+    if let Some(status) = q.status {
+        find = find.filter(execution::Column::Status.eq(status));
     }
     if let Some(before) = q.before {
         find = find.filter(execution::Column::Id.lt(before));
