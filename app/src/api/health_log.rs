@@ -22,10 +22,10 @@ pub async fn adapter_health_log(
     #[server(default)] limit: Option<u64>,
 ) -> Result<Vec<HealthCheckRow>, ApiError> {
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::health_checks;
     respond(async move {
-        let caller = guard(Need::Permission(kind.read_permission()))?;
-        health_checks::recent(&caller.state.db, kind, id, limit.unwrap_or(10).clamp(1, 100)).await
+        let caller = guard(Need::SignedIn)?;
+        let (ctx, actor) = (caller.ctx(), caller.actor()?);
+        crate::core::adapters::health_log(&ctx, &actor, kind, id, limit.unwrap_or(10)).await
     })
     .await
 }

@@ -5,6 +5,7 @@ use super::audit_event::{self, AuditEvent};
 use super::{Actor, Ctx};
 use crate::api::adapter_types::{AdapterKind, AdapterType, ConnectionReport};
 use crate::api::error::ApiError;
+use crate::api::health_log::HealthCheckRow;
 use crate::server::adapter_forms;
 use crate::server::error::Result;
 use crate::server::host_access::HostAccess;
@@ -45,6 +46,18 @@ pub async fn list(ctx: &Ctx<'_>, actor: &Actor, kind: AdapterKind) -> Result<Vec
         .order_by_asc(adapter_config::Column::Name)
         .all(&ctx.state.db)
         .await?)
+}
+
+/// The last `limit` (1–100) recorded health checks of adapter `id`, newest first.
+pub async fn health_log(
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    kind: AdapterKind,
+    id: i64,
+    limit: u64,
+) -> Result<Vec<HealthCheckRow>> {
+    actor.require(kind.read_permission())?;
+    crate::server::health_checks::recent(&ctx.state.db, kind, id, limit.clamp(1, 100)).await
 }
 
 pub async fn get(ctx: &Ctx<'_>, actor: &Actor, kind: AdapterKind, id: i64) -> Result<adapter_config::Model> {
