@@ -41,9 +41,7 @@ pub async fn get(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<GroupRow> {
 /// The groups a user can be put in, by name (the user form's choices).
 pub async fn options(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<GroupOption>> {
     actor.require(Permission::GroupsRead)?;
-    Ok(group::Entity::find()
-        .order_by_asc(group::Column::Name)
-        .all(&ctx.state.db)
+    Ok(by_name(&ctx.state.db)
         .await?
         .into_iter()
         .map(|g| GroupOption {
@@ -52,6 +50,14 @@ pub async fn options(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<GroupOption>> {
             protected: g.protected,
         })
         .collect())
+}
+
+/// Every group, by name (the choices of the user and SSO forms).
+pub(crate) async fn by_name(db: &impl ConnectionTrait) -> Result<Vec<group::Model>> {
+    Ok(group::Entity::find()
+        .order_by_asc(group::Column::Name)
+        .all(db)
+        .await?)
 }
 
 fn not_found(id: i64) -> ApiError {

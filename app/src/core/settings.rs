@@ -10,6 +10,10 @@ use crate::server::settings as store;
 
 pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<SettingView>> {
     actor.require(Permission::SettingsRead)?;
+    views(ctx, actor).await
+}
+
+async fn views(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<SettingView>> {
     let superadmin = actor.superadmin();
     let all = store::all(&ctx.state.db).await?;
     Ok(all.iter().map(|(s, v)| store::view(s, *v, superadmin)).collect())
@@ -20,7 +24,8 @@ pub fn may_write(actor: &Actor) -> Result<()> {
     Ok(actor.require(Permission::SettingsWrite)?)
 }
 
-/// Stores the values given as text by setting key; answers every setting after saving.
+/// Stores the values given as text by setting key; answers every setting after saving
+/// (also to an actor who holds settings:write alone, as before).
 pub async fn update(
     ctx: &Ctx<'_>,
     actor: &Actor,
@@ -32,5 +37,5 @@ pub async fn update(
     if !changes.is_empty() {
         audit_event::record(ctx, actor, AuditEvent::SettingsUpdate { changes: &changes }).await?;
     }
-    list(ctx, actor).await
+    views(ctx, actor).await
 }

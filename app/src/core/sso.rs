@@ -11,7 +11,7 @@ use crate::server::error::Result;
 use crate::server::sso_providers::{self as store, ProviderForm};
 use crate::server::state::AppState;
 use entity::{group, sso_provider};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::EntityTrait;
 
 fn row(state: &AppState, p: sso_provider::Model, group: Option<group::Model>) -> SsoProviderRow {
     SsoProviderRow {
@@ -49,9 +49,7 @@ pub async fn get(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<SsoProviderRow
 /// The groups a provider may place new users in.
 pub async fn group_choices(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<SsoGroupChoice>> {
     actor.require(Permission::SsoRead)?;
-    Ok(group::Entity::find()
-        .order_by_asc(group::Column::Name)
-        .all(&ctx.state.db)
+    Ok(super::groups::by_name(&ctx.state.db)
         .await?
         .into_iter()
         .map(|g| SsoGroupChoice {

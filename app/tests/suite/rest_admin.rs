@@ -63,6 +63,7 @@ async fn entries(h: &Harness, label: &str, group_id: i64) -> Vec<(String, String
         .collect()
 }
 
+#[track_caller]
 fn ok(r: &Reply, status: StatusCode) -> Value {
     assert_eq!(r.status, status, "{}", r.body);
     if r.body.is_empty() { Value::Null } else { r.json() }
@@ -340,6 +341,24 @@ async fn scenario(h: &Harness) {
         .find(|s| s["key"] == json!("max_concurrent_jobs"))
         .map(|s| s["value"].clone());
     assert_eq!(stored, Some(json!(3)));
+
+    // settings:write alone is enough to change settings; the answer lists them all.
+    let writer = h.api_key("writer", &["settings:write"]).await;
+    let r = h
+        .rest(
+            "PUT",
+            "/api/v1/settings",
+            &writer,
+            Some(json!({"values": {"max_concurrent_jobs": 3}})),
+        )
+        .await;
+    assert!(
+        ok(&r, StatusCode::OK)["settings"]
+            .as_array()
+            .is_some_and(|a| a.len() > 1),
+        "{}",
+        r.body
+    );
 
     // The audit log, read over REST, names the key for every change.
     let r = h
