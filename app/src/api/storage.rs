@@ -8,30 +8,20 @@ use leptos::prelude::*;
 
 #[server(endpoint = "storage_destinations")]
 pub async fn storage_destinations() -> Result<Vec<StorageDestination>, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::storage;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::StorageRead))?;
-        storage::destinations(&caller.state.db).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::storage::destinations(&caller.ctx(), &caller.actor()?).await
     })
     .await
 }
 
 #[server(endpoint = "list_backups")]
 pub async fn list_backups(destination_id: i64) -> Result<StorageListing, ApiError> {
-    use crate::permissions::Permission;
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::storage::{self, Abilities};
     respond(async move {
-        let caller = guard(Need::Permission(Permission::StorageRead))?;
-        let me = caller.user()?;
-        let can = Abilities {
-            download: me.can(Permission::StorageDownload),
-            restore: me.can(Permission::StorageRestore),
-            delete: me.can(Permission::StorageDelete),
-        };
-        storage::listing(&caller.state, destination_id, can).await
+        let caller = guard(Need::SignedIn)?;
+        crate::core::storage::listing(&caller.ctx(), &caller.actor()?, destination_id).await
     })
     .await
 }
@@ -44,38 +34,17 @@ pub async fn verify_backup(
     object: String,
     trust_unsigned: Option<bool>,
 ) -> Result<i64, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::storage;
-    use entity::enums::ExecutionTrigger;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::StorageRestore))?;
-        let me = caller.user()?;
-        let (id, destination) = storage::queue_read(
-            &caller.state,
+        let caller = guard(Need::SignedIn)?;
+        crate::core::storage::verify(
+            &caller.ctx(),
+            &caller.actor()?,
             destination_id,
             &object,
-            None,
             trust_unsigned.unwrap_or(false),
-            ExecutionTrigger::Manual,
-            Some(me.user_id),
         )
-        .await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "backup.verify",
-                resource_type: "destination",
-                resource_id: Some(destination_id.to_string()),
-                summary: format!("queued a verify of {object} in {destination} (execution #{id})"),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(id)
+        .await
     })
     .await
 }
@@ -92,49 +61,26 @@ pub async fn restore_backup(
     trust_unsigned: Option<bool>,
 ) -> Result<i64, ApiError> {
     use crate::engine::RestoreTarget;
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::storage;
-    use entity::enums::ExecutionTrigger;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::StorageRestore))?;
-        let me = caller.user()?;
+        let caller = guard(Need::SignedIn)?;
         let replace = replace_confirmation
             .as_deref()
             .is_some_and(|typed| !typed.trim().is_empty() && typed.trim() == database.trim());
         let target = RestoreTarget {
             source_id,
-            database: database.clone(),
+            database,
             replace,
         };
-        let (id, destination) = storage::queue_read(
-            &caller.state,
+        crate::core::storage::restore(
+            &caller.ctx(),
+            &caller.actor()?,
             destination_id,
             &object,
-            Some(target),
+            target,
             trust_unsigned.unwrap_or(false),
-            ExecutionTrigger::Manual,
-            Some(me.user_id),
         )
-        .await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "backup.restore",
-                resource_type: "destination",
-                resource_id: Some(destination_id.to_string()),
-                summary: format!(
-                    "queued a restore of {object} from {destination} into database {} of source #{source_id} (execution #{id})",
-                    database.trim()
-                ),
-                success: true,
-            },
-        )
-        .await?;
-        Ok(id)
+        .await
     })
     .await
 }
@@ -142,27 +88,11 @@ pub async fn restore_backup(
 /// Deletes a backup object and its manifest.
 #[server(endpoint = "delete_backup")]
 pub async fn delete_backup(destination_id: i64, object: String) -> Result<String, ApiError> {
-    use crate::permissions::Permission;
-    use crate::server::audit::{self, Actor, Entry};
     use crate::server::auth::{Need, guard, respond};
-    use crate::server::storage;
     respond(async move {
-        let caller = guard(Need::Permission(Permission::StorageDelete))?;
-        let me = caller.user()?;
-        let destination = storage::delete(&caller.state, destination_id, &object).await?;
-        audit::record(
-            &caller.state.db,
-            Actor::User(me),
-            &caller.client,
-            Entry {
-                action: "backup.delete",
-                resource_type: "destination",
-                resource_id: Some(destination_id.to_string()),
-                summary: format!("deleted {object} from {destination}"),
-                success: true,
-            },
-        )
-        .await?;
+        let caller = guard(Need::SignedIn)?;
+        let destination =
+            crate::core::storage::delete(&caller.ctx(), &caller.actor()?, destination_id, &object).await?;
         Ok(format!("Deleted {object} from {destination}."))
     })
     .await

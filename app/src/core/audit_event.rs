@@ -147,6 +147,31 @@ pub enum AuditEvent<'a> {
     ApiKeyRevoke {
         key: &'a api_key::Model,
     },
+    BackupDownload {
+        destination_id: i64,
+        destination: &'a str,
+        object: &'a str,
+    },
+    BackupVerify {
+        destination_id: i64,
+        destination: &'a str,
+        object: &'a str,
+        execution_id: i64,
+    },
+    BackupRestore {
+        destination_id: i64,
+        destination: &'a str,
+        object: &'a str,
+        source_id: i64,
+        /// Trimmed.
+        database: &'a str,
+        execution_id: i64,
+    },
+    BackupDelete {
+        destination_id: i64,
+        destination: &'a str,
+        object: &'a str,
+    },
 }
 
 impl AuditEvent<'_> {
@@ -195,6 +220,10 @@ impl AuditEvent<'_> {
             AuditEvent::SystemNotificationsUpdate { .. } => "settings.notifications",
             AuditEvent::ApiKeyCreate { .. } => "api_key.create",
             AuditEvent::ApiKeyRevoke { .. } => "api_key.revoke",
+            AuditEvent::BackupDownload { .. } => "backup.download",
+            AuditEvent::BackupVerify { .. } => "backup.verify",
+            AuditEvent::BackupRestore { .. } => "backup.restore",
+            AuditEvent::BackupDelete { .. } => "backup.delete",
         }
     }
 
@@ -409,6 +438,49 @@ impl AuditEvent<'_> {
                 "api_key",
                 key.id,
                 format!("revoked API key {} ({}…)", key.name, key.prefix),
+            ),
+            AuditEvent::BackupDownload {
+                destination_id,
+                destination,
+                object,
+            } => (
+                "destination",
+                *destination_id,
+                format!("downloaded {object} from {destination}"),
+            ),
+            AuditEvent::BackupVerify {
+                destination_id,
+                destination,
+                object,
+                execution_id,
+            } => (
+                "destination",
+                *destination_id,
+                format!("queued a verify of {object} in {destination} (execution #{execution_id})"),
+            ),
+            AuditEvent::BackupRestore {
+                destination_id,
+                destination,
+                object,
+                source_id,
+                database,
+                execution_id,
+            } => (
+                "destination",
+                *destination_id,
+                format!(
+                    "queued a restore of {object} from {destination} into database {database} of source \
+                     #{source_id} (execution #{execution_id})"
+                ),
+            ),
+            AuditEvent::BackupDelete {
+                destination_id,
+                destination,
+                object,
+            } => (
+                "destination",
+                *destination_id,
+                format!("deleted {object} from {destination}"),
             ),
             // The settings are one resource: the entry has no id.
             AuditEvent::SystemNotificationsUpdate { changes } => (

@@ -4,8 +4,7 @@
 //! Server functions and REST handlers only parse, call a use case and shape its answer.
 //!
 //! Arrows point one way: `api` (DTOs) and `server` (transport) → `core` → engine and
-//! stores → adapters. Operations move here feature by feature (issue 14); those not moved
-//! yet still check permissions in their server function or REST handler.
+//! stores → adapters. No server function or REST handler checks a permission itself.
 
 pub mod actor;
 pub mod adapters;
@@ -19,6 +18,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod settings;
 pub mod sso;
+pub mod storage;
 pub mod system_notifications;
 pub mod users;
 

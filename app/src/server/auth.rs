@@ -1,4 +1,4 @@
-//! Who is calling, and whether they may: the one check every server function runs first.
+//! Who is calling: every server function first learns whether someone is signed in.
 
 use super::error::{Result, ServerError};
 use super::state::AppState;
@@ -39,10 +39,8 @@ pub struct ClientInfo {
 pub enum Need {
     /// Anyone, signed in or not (sign-in and first-run setup only).
     Public,
-    /// Any signed-in user.
+    /// Any signed-in user; the use case it calls checks their permission.
     SignedIn,
-    /// A signed-in user whose group grants this permission.
-    Permission(Permission),
 }
 
 /// The caller of a server function once `guard` has let it through.
@@ -74,7 +72,7 @@ impl Caller {
     }
 }
 
-/// The single permission check. Every server function starts with it.
+/// The sign-in check every server function starts with (permissions are the use case's).
 pub fn guard(need: Need) -> Result<Caller> {
     let state = use_context::<AppState>()
         .ok_or_else(|| ServerError::Config("application state missing from context".into()))?;
@@ -97,10 +95,6 @@ pub fn check(need: Need, user: Option<&AuthUser>) -> std::result::Result<(), Api
         (Need::Public, _) => Ok(()),
         (_, None) => Err(ApiError::Unauthenticated),
         (Need::SignedIn, Some(_)) => Ok(()),
-        (Need::Permission(p), Some(u)) if u.can(p) => Ok(()),
-        (Need::Permission(p), Some(_)) => Err(ApiError::Forbidden {
-            permission: p.as_str().to_string(),
-        }),
     }
 }
 
@@ -142,23 +136,18 @@ mod tests {
     #[test]
     fn check_table() {
         let reader = user(&["jobs:read"], false);
-        let admin = user(&[], true);
         assert!(check(Need::Public, None).is_ok());
+        assert!(check(Need::Public, Some(&reader)).is_ok());
         assert_eq!(check(Need::SignedIn, None), Err(ApiError::Unauthenticated));
-        assert_eq!(
-            check(Need::Permission(Permission::JobsRead), None),
-            Err(ApiError::Unauthenticated)
-        );
         assert!(check(Need::SignedIn, Some(&reader)).is_ok());
-        assert!(check(Need::Permission(Permission::JobsRead), Some(&reader)).is_ok());
-        assert_eq!(
-            check(Need::Permission(Permission::JobsWrite), Some(&reader)),
-            Err(ApiError::Forbidden {
-                permission: "jobs:write".into()
-            })
-        );
-        for p in Permission::EVERY {
-            assert!(check(Need::Permission(*p), Some(&admin)).is_ok());
-        }
+    }
+
+    #[test]
+    fn a_user_holds_their_group_permissions() {
+        let reader = user(&["jobs:read"], false);
+        assert!(reader.can(Permission::JobsRead));
+        assert!(!reader.can(Permission::JobsWrite));
+        let admin = user(&[], true);
+        assert!(Permission::EVERY.iter().all(|p| admin.can(*p)));
     }
 }

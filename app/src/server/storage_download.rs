@@ -1,13 +1,12 @@
 //! Downloading a stored backup as it is stored (compressed, and encrypted when it was),
 //! streamed from the destination: `GET /storage/{destination_id}/download?object=KEY`
-//! for a signed-in session with `storage:download`. The REST API reuses `stream`.
+//! for a signed-in session with `storage:download`. The REST API reuses `respond`.
 
-use super::audit::{self, Actor, Entry};
 use super::auth::{AuthUser, ClientInfo};
 use super::state::AppState;
-use super::storage;
 use crate::api::error::ApiError;
-use crate::permissions::Permission;
+use crate::core::storage::{self, Download};
+use crate::core::{Actor, Ctx};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -31,15 +30,14 @@ pub async fn download(
     let Some(Extension(user)) = user else {
         return plain(ApiError::Unauthenticated);
     };
-    if !user.can(Permission::StorageDownload) {
-        return plain(ApiError::Forbidden {
-            permission: Permission::StorageDownload.as_str().into(),
-        });
-    }
     let client = client.map(|Extension(c)| c).unwrap_or_default();
-    match stream(&state, Actor::User(&user), &client, destination_id, &q.object).await {
-        Ok(response) => response,
-        Err(e) => plain(e),
+    let ctx = Ctx {
+        state: &state,
+        client: &client,
+    };
+    match storage::download(&ctx, &Actor::User(user), destination_id, &q.object).await {
+        Ok(download) => respond(download, &q.object),
+        Err(e) => plain(e.into()),
     }
 }
 
@@ -48,53 +46,26 @@ fn plain(e: ApiError) -> Response {
     (status, e.to_string()).into_response()
 }
 
-/// The object as an attachment, after checking it is a backup; audited.
-pub async fn stream(
-    state: &AppState,
-    actor: Actor<'_>,
-    client: &ClientInfo,
-    destination_id: i64,
-    object: &str,
-) -> Result<Response, ApiError> {
-    let (row, destination, manifest) = storage::open_backup(state, destination_id, object)
-        .await
-        .map_err(ApiError::from)?;
-    let size = destination.stat(object).await.ok().map(|info| info.size);
-    let reader = destination
-        .read(object)
-        .await
-        .map_err(|e| ApiError::Invalid(format!("{}: {}", row.name, e.one_line())))?;
-    audit::record(
-        &state.db,
-        actor,
-        client,
-        Entry {
-            action: "backup.download",
-            resource_type: "destination",
-            resource_id: Some(destination_id.to_string()),
-            summary: format!("downloaded {object} from {}", row.name),
-            success: true,
-        },
-    )
-    .await
-    .map_err(ApiError::from)?;
+/// The backup as an attachment, streamed through a bounded buffer.
+pub fn respond(download: Download, object: &str) -> Response {
     let file_name = attachment_name(object);
-    let mut response = Body::from_stream(ReaderStream::with_capacity(reader, 256 * 1024)).into_response();
+    let mut response =
+        Body::from_stream(ReaderStream::with_capacity(download.reader, 256 * 1024)).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/octet-stream"),
     );
-    if let Some(size) = size {
+    if let Some(size) = download.size {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     }
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&manifest.sha256) {
+    if let Ok(v) = HeaderValue::from_str(&download.sha256) {
         headers.insert("x-bulwark-sha256", v);
     }
-    Ok(response)
+    response
 }
 
 /// The last path segment, reduced to characters safe in a quoted header value.

@@ -19,6 +19,7 @@ mod auth_flow;
 mod backup_file_modes;
 mod cli;
 mod core_parity;
+mod core_parity_storage;
 mod decompression_bomb;
 mod destination_outage;
 mod engine;

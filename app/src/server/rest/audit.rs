@@ -1,8 +1,5 @@
-//! Audit entries for changes made through the REST API, attributed to the API key.
+//! Where a REST request came from, and the use-case context it runs with.
 
-use super::error::RestResult;
-use crate::server::api_keys::ApiCaller;
-use crate::server::audit::{self, Actor, Entry};
 use crate::server::auth::ClientInfo;
 use crate::server::state::AppState;
 use axum::extract::FromRequestParts;
@@ -28,15 +25,4 @@ pub fn ctx<'a>(state: &'a AppState, client: &'a Client) -> crate::core::Ctx<'a> 
         state,
         client: &client.0,
     }
-}
-
-pub async fn record(state: &AppState, key: &ApiCaller, client: &Client, entry: Entry<'_>) -> RestResult<()> {
-    audit::record(
-        &state.db,
-        Actor::Anonymous(&format!("api-key:{}", key.name)),
-        &client.0,
-        entry,
-    )
-    .await?;
-    Ok(())
 }

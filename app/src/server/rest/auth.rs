@@ -2,7 +2,6 @@
 
 use super::error::RestError;
 use crate::api::error::ApiError;
-use crate::permissions::Permission;
 use crate::server::api_keys::{self, ApiCaller};
 use crate::server::state::AppState;
 use axum::extract::FromRequestParts;
@@ -32,16 +31,5 @@ impl Caller {
     /// The key as the actor of a use case (which checks its permission).
     pub fn actor(&self) -> crate::core::Actor {
         crate::core::Actor::ApiKey(self.0.clone())
-    }
-
-    /// The permission check of the REST handlers not yet moved to a use case.
-    pub fn require(&self, needed: Permission) -> Result<&ApiCaller, RestError> {
-        if self.0.can(needed) {
-            Ok(&self.0)
-        } else {
-            Err(RestError(ApiError::Forbidden {
-                permission: needed.as_str().to_string(),
-            }))
-        }
     }
 }

@@ -1,20 +1,17 @@
 //! The backups in a destination: list, download, verify, restore and delete.
 //! Verify and restore answer 202 with the id of the execution that does the work.
 
-use super::audit::{self, Client};
+use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
+use crate::core::storage;
 use crate::engine::RestoreTarget;
-use crate::permissions::Permission;
-use crate::server::audit::{Actor, Entry};
 use crate::server::state::AppState;
-use crate::server::storage::{self, Abilities};
 use crate::server::storage_download;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use entity::enums::ExecutionTrigger;
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,15 +46,10 @@ pub struct RestoreBody {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    client: Client,
     Path(id): Path<i64>,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::StorageRead)?;
-    let can = Abilities {
-        download: key.can(Permission::StorageDownload),
-        restore: key.can(Permission::StorageRestore),
-        delete: key.can(Permission::StorageDelete),
-    };
-    let listing = storage::listing(&state, id, can).await?;
+    let listing = storage::listing(&ctx(&state, &client), &caller.actor(), id).await?;
     Ok(Json(serde_json::to_value(listing).unwrap_or_default()))
 }
 
@@ -68,9 +60,8 @@ pub async fn download(
     Path(id): Path<i64>,
     Query(q): Query<ObjectQuery>,
 ) -> RestResult<Response> {
-    let key = caller.require(Permission::StorageDownload)?;
-    let actor = format!("api-key:{}", key.name);
-    Ok(storage_download::stream(&state, Actor::Anonymous(&actor), &client.0, id, &q.object).await?)
+    let download = storage::download(&ctx(&state, &client), &caller.actor(), id, &q.object).await?;
+    Ok(storage_download::respond(download, &q.object))
 }
 
 pub async fn verify(
@@ -80,32 +71,15 @@ pub async fn verify(
     Path(id): Path<i64>,
     body: Result<JsonBody<VerifyBody>, RestError>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let key = caller.require(Permission::StorageRestore)?;
+    let actor = caller.actor();
+    storage::may_restore(&actor)?;
     let JsonBody(body) = body?;
-    let (execution_id, destination) = storage::queue_read(
-        &state,
+    let execution_id = storage::verify(
+        &ctx(&state, &client),
+        &actor,
         id,
         &body.object,
-        None,
         body.trust_unsigned,
-        ExecutionTrigger::Api,
-        None,
-    )
-    .await?;
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: "backup.verify",
-            resource_type: "destination",
-            resource_id: Some(id.to_string()),
-            summary: format!(
-                "queued a verify of {} in {destination} (execution #{execution_id})",
-                body.object
-            ),
-            success: true,
-        },
     )
     .await?;
     Ok((
@@ -121,39 +95,21 @@ pub async fn restore(
     Path(id): Path<i64>,
     body: Result<JsonBody<RestoreBody>, RestError>,
 ) -> RestResult<(StatusCode, Json<Value>)> {
-    let key = caller.require(Permission::StorageRestore)?;
+    let actor = caller.actor();
+    storage::may_restore(&actor)?;
     let JsonBody(body) = body?;
     let target = RestoreTarget {
         source_id: body.source_id,
-        database: body.database.clone(),
+        database: body.database,
         replace: body.replace,
     };
-    let (execution_id, destination) = storage::queue_read(
-        &state,
+    let execution_id = storage::restore(
+        &ctx(&state, &client),
+        &actor,
         id,
         &body.object,
-        Some(target),
+        target,
         body.trust_unsigned,
-        ExecutionTrigger::Api,
-        None,
-    )
-    .await?;
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: "backup.restore",
-            resource_type: "destination",
-            resource_id: Some(id.to_string()),
-            summary: format!(
-                "queued a restore of {} from {destination} into database {} of source #{} (execution #{execution_id})",
-                body.object,
-                body.database.trim(),
-                body.source_id
-            ),
-            success: true,
-        },
     )
     .await?;
     Ok((
@@ -169,20 +125,6 @@ pub async fn delete(
     Path(id): Path<i64>,
     Query(q): Query<ObjectQuery>,
 ) -> RestResult<Json<Value>> {
-    let key = caller.require(Permission::StorageDelete)?;
-    let destination = storage::delete(&state, id, &q.object).await?;
-    audit::record(
-        &state,
-        key,
-        &client,
-        Entry {
-            action: "backup.delete",
-            resource_type: "destination",
-            resource_id: Some(id.to_string()),
-            summary: format!("deleted {} from {destination}", q.object),
-            success: true,
-        },
-    )
-    .await?;
+    storage::delete(&ctx(&state, &client), &caller.actor(), id, &q.object).await?;
     Ok(Json(json!({ "deleted": q.object })))
 }
