@@ -9,6 +9,7 @@ use crate::permissions::Permission;
 use crate::server::error::Result;
 use crate::server::execution_models::{self, PageQuery};
 use crate::server::execution_query;
+use crate::server::state::AppState;
 use entity::{execution, execution_log};
 
 /// A page of the console's filtered list.
@@ -70,4 +71,28 @@ pub async fn cancel(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<CancelOutco
     };
     audit_event::record(ctx, actor, event).await?;
     Ok(outcome)
+}
+
+/// Whether the actor may follow execution `id` live (it exists and they may read it).
+pub async fn follow(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Permission::ExecutionsRead)?;
+    execution_query::find(&ctx.state.db, id).await?;
+    Ok(())
+}
+
+/// Why a live view opened by session `session_id` must end now, if it must: the session
+/// ended, or its user may no longer read executions. A database error ends nothing (the
+/// next check decides).
+pub async fn follow_ends(state: &AppState, session_id: i64) -> Option<String> {
+    match crate::server::session::still_live(&state.db, session_id, chrono::Utc::now()).await {
+        Err(_) => None,
+        Ok(None) => Some(
+            "Your session ended (signed out, expired or revoked): sign in again to follow this run.".into(),
+        ),
+        Ok(Some((_, group))) => {
+            let granted: Vec<String> = serde_json::from_value(group.permissions).unwrap_or_default();
+            (!crate::permissions::grants(&granted, group.protected, Permission::ExecutionsRead))
+                .then(|| "You no longer have permission to follow this run (executions:read).".to_string())
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod adapters;
 pub mod api_keys;
 pub mod audit;
 pub mod audit_event;
+pub mod dashboard;
 pub mod encryption;
 pub mod executions;
 pub mod groups;

@@ -8,12 +8,12 @@
 //! those checks it also checks the session: a stream ends, saying why, once its session
 //! is signed out, revoked or expired, its user disabled, or executions:read taken away.
 
-use super::auth::AuthUser;
+use super::auth::{AuthUser, ClientInfo};
 use super::execution_query as q;
 use super::state::AppState;
 use crate::api::execution_types::{LiveEvent, LogLine, is_finished};
+use crate::core::{Actor, Ctx, executions};
 use crate::engine::Event;
-use crate::permissions::Permission;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -35,25 +35,21 @@ pub async fn execution_events(
     let Some(Extension(user)) = user else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
-    if !user.can(Permission::ExecutionsRead) {
-        return (
-            StatusCode::FORBIDDEN,
-            "you do not have permission to do this (executions:read)",
-        )
-            .into_response();
-    }
     // Subscribe before reading the stored lines, so no line falls in between.
     let live = state.engine.subscribe();
-    match q::find(&state.db, id).await {
-        Ok(_) => {}
-        Err(e) => {
-            let e: crate::api::error::ApiError = e.into();
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, e.to_string()).into_response();
-        }
+    let session_id = user.session_id;
+    let client = ClientInfo::default();
+    let ctx = Ctx {
+        state: &state,
+        client: &client,
+    };
+    if let Err(e) = executions::follow(&ctx, &Actor::User(user), id).await {
+        let e: crate::api::error::ApiError = e.into();
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, e.to_string()).into_response();
     }
     let (tx, rx) = mpsc::channel::<LiveEvent>(256);
-    tokio::spawn(forward(state, id, user.session_id, live, tx));
+    tokio::spawn(forward(state, id, session_id, live, tx));
     let stream = futures::stream::unfold(rx, |mut rx| async move {
         let event = rx.recv().await?;
         let sse = SseEvent::default()
@@ -103,22 +99,6 @@ async fn catch_up(
     Some(finished)
 }
 
-/// Why the stream must end now, if it must. A database error ends nothing: the next
-/// check decides.
-async fn session_ended(state: &AppState, session_id: i64) -> Option<String> {
-    match super::session::still_live(&state.db, session_id, chrono::Utc::now()).await {
-        Err(_) => None,
-        Ok(None) => Some(
-            "Your session ended (signed out, expired or revoked): sign in again to follow this run.".into(),
-        ),
-        Ok(Some((_, group))) => {
-            let granted: Vec<String> = serde_json::from_value(group.permissions).unwrap_or_default();
-            (!crate::permissions::grants(&granted, group.protected, Permission::ExecutionsRead))
-                .then(|| "You no longer have permission to follow this run (executions:read).".to_string())
-        }
-    }
-}
-
 async fn forward(
     state: AppState,
     id: i64,
@@ -149,7 +129,7 @@ async fn forward(
         let event = tokio::select! {
             _ = tx.closed() => return,
             _ = recheck.tick() => {
-                if let Some(reason) = session_ended(&state, session_id).await {
+                if let Some(reason) = executions::follow_ends(&state, session_id).await {
                     let _ = tx.send(LiveEvent::Ended { reason }).await;
                     return;
                 }

@@ -32,6 +32,7 @@ mod job_notifications;
 mod jobs_api;
 mod notification_delivery;
 mod notification_log_api;
+mod one_core;
 mod passkeys_api;
 mod permission_matrix;
 mod planted_backups;
