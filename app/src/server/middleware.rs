@@ -29,7 +29,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         return next.run(req).await;
     }
     if !is_safe_method(req.method()) && !same_origin(req.headers()) {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        return refuse(
+            &path,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "cross-site request refused",
+        );
     }
 
     let user = match session::token_from_headers(req.headers()) {
@@ -46,11 +51,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (
+                return refuse(
+                    &path,
                     StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
                     "the database is unavailable; try again shortly",
-                )
-                    .into_response();
+                );
             }
         },
     };
@@ -76,6 +82,15 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     match page_redirect(&path, setup_needed, signed_in) {
         Some(target) => Redirect::to(target).into_response(),
         None => next.run(req).await,
+    }
+}
+
+/// A refusal in the REST API's problem format under `/api/v1`, in plain text elsewhere.
+fn refuse(path: &str, status: StatusCode, code: &'static str, detail: &str) -> Response {
+    if path == "/api/v1" || path.starts_with("/api/v1/") {
+        super::rest::problem::Problem::new(status, code, detail).into_response()
+    } else {
+        (status, detail.to_string()).into_response()
     }
 }
 

@@ -341,7 +341,7 @@ async fn rest_api(h: &Harness) {
     ] {
         let r = rest(h, "PUT", &path, &k, Some(rest_body(&f, bad.clone()))).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
-        assert_eq!(r.json()["error"]["code"], "invalid", "{bad}: {}", r.body);
+        assert_eq!(r.json()["code"], "invalid", "{bad}: {}", r.body);
     }
     assert!(stored(h, id).await.is_empty());
 }

@@ -44,6 +44,7 @@ mod rest_api;
 mod rest_crud;
 mod rest_jobs;
 mod rest_notifications;
+mod rest_problems;
 mod retention_attribution;
 mod security_headers;
 mod sessions;

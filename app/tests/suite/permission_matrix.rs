@@ -261,8 +261,8 @@ async fn rest_denials(h: &Harness) {
             assert!(
                 r.headers
                     .get(header::CONTENT_TYPE)
-                    .is_some_and(|v| v.to_str().unwrap_or("").starts_with("application/json")),
-                "{} {}: errors are JSON",
+                    .is_some_and(|v| v.to_str().unwrap_or("") == "application/problem+json"),
+                "{} {}: errors are problem details",
                 route.method,
                 route.path
             );

@@ -34,8 +34,8 @@ async fn get(h: &Harness, path: &str, key: Option<&str>) -> common::Reply {
 fn assert_error(r: &common::Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     let body = r.json();
-    assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+    assert_eq!(body["code"], code, "{body}");
+    assert!(!body["detail"].as_str().unwrap_or_default().is_empty());
 }
 
 #[tokio::test]

@@ -72,8 +72,8 @@ fn expect(r: &Reply, status: StatusCode) -> Value {
 fn expect_error(r: &Reply, status: StatusCode, code: &str) -> String {
     assert_eq!(r.status, status, "{}", r.body);
     let body = r.json();
-    assert_eq!(body["error"]["code"], code, "{body}");
-    let message = body["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert_eq!(body["code"], code, "{body}");
+    let message = body["detail"].as_str().unwrap_or_default().to_string();
     assert!(!message.is_empty(), "{body}");
     message
 }

@@ -92,14 +92,14 @@ async fn run_and_cancel(h: &Harness) {
     assert_eq!(r.json()["source_id"], source);
     let r = call(h, "GET", "/api/v1/jobs/99999", &reader).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(r.json()["error"]["code"], "not_found");
+    assert_eq!(r.json()["code"], "not_found");
     let r = call(h, "GET", "/api/v1/jobs", &runner).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // A key without jobs:execute is refused and nothing is queued.
     let r = call(h, "POST", &format!("/api/v1/jobs/{job}/run"), &reader).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    assert_eq!(r.json()["error"]["code"], "forbidden");
+    assert_eq!(r.json()["code"], "forbidden");
     assert_eq!(executions(h).await, 0, "a refused run creates no execution");
     let r = call(h, "POST", "/api/v1/jobs/99999/run", &runner).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);

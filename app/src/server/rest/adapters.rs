@@ -7,6 +7,8 @@ use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
+use super::extract::Path;
+use super::problem::Problem;
 use crate::api::adapter_types::AdapterKind;
 use crate::core::adapters::{self as uc, Config};
 use crate::server::adapter_store;
@@ -14,7 +16,8 @@ use crate::server::state::AppState;
 use adapters::ConfigField;
 use adapters::registry;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use entity::adapter_config;
 use http::StatusCode;
 use serde::Deserialize;
@@ -188,25 +191,18 @@ pub async fn test<K: Kind>(
     caller: Caller,
     client: Client,
     Path(id): Path<i64>,
-) -> RestResult<(StatusCode, Json<Value>)> {
+) -> RestResult<Response> {
     let report = uc::test(&ctx(&state, &client), &caller.actor(), K::KIND, id).await?;
     if report.ok {
-        return Ok((
-            StatusCode::OK,
-            Json(
-                json!({"ok": true, "message": report.message, "millis": report.millis, "health": report.health}),
-            ),
-        ));
+        return Ok(Json(
+            json!({"ok": true, "message": report.message, "millis": report.millis, "health": report.health}),
+        )
+        .into_response());
     }
-    Ok((
-        StatusCode::BAD_GATEWAY,
-        Json(json!({"error": {
-            "code": "connection_failed",
-            "message": report.message,
-            "millis": report.millis,
-            "health": report.health,
-        }})),
-    ))
+    let mut failed = Problem::new(StatusCode::BAD_GATEWAY, "connection_failed", report.message);
+    failed.extra.insert("millis".into(), json!(report.millis));
+    failed.extra.insert("health".into(), json!(report.health));
+    Ok(failed.into_response())
 }
 
 /// The adapter types the key may see, with their config fields.

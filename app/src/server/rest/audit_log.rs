@@ -3,10 +3,11 @@
 use super::audit::Client;
 use super::auth::Caller;
 use super::error::RestResult;
+use super::extract::Query;
 use crate::api::audit_types::{AuditFilter, AuditPage};
 use crate::server::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
 pub async fn list(
     State(state): State<AppState>,

@@ -19,10 +19,10 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .ok_or(RestError(ApiError::Unauthenticated))?;
+            .ok_or(RestError::new(ApiError::Unauthenticated))?;
         match api_keys::authenticate(&state.db, key, chrono::Utc::now()).await? {
             Some(caller) => Ok(Caller(caller)),
-            None => Err(RestError(ApiError::Unauthenticated)),
+            None => Err(RestError::new(ApiError::Unauthenticated)),
         }
     }
 }

@@ -3,12 +3,13 @@
 use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::error::{RestError, RestResult};
+use super::extract::{Path, Query};
 use crate::api::error::ApiError;
 use crate::core::executions;
 use crate::server::execution_models::PageQuery;
 use crate::server::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use entity::execution;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,7 +50,7 @@ pub async fn list(
     let status = match &q.status {
         Some(status) => Some(
             serde_json::from_value(json!(status))
-                .map_err(|_| RestError(ApiError::Invalid(format!("unknown status `{status}`"))))?,
+                .map_err(|_| RestError::new(ApiError::Invalid(format!("unknown status `{status}`"))))?,
         ),
         None => None,
     };

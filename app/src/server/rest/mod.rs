@@ -1,5 +1,5 @@
 //! The REST API under `/api/v1`, for scripts and provisioning. API-key authenticated,
-//! JSON errors, described by `/api/v1/openapi.json`.
+//! errors as problem details, described by `/api/v1/openapi.json`.
 
 pub mod adapters;
 pub mod audit;
@@ -9,6 +9,7 @@ pub mod body;
 pub mod encryption;
 pub mod error;
 pub mod executions;
+pub mod extract;
 pub mod groups;
 pub mod job_body;
 pub mod jobs;
@@ -17,6 +18,7 @@ pub mod openapi;
 pub mod openapi_admin;
 pub mod openapi_schemas;
 pub mod openapi_storage;
+pub mod problem;
 pub mod settings;
 pub mod sso;
 pub mod storage;
@@ -124,8 +126,15 @@ pub fn routes() -> Router<AppState> {
         .route("/sso-providers/discovery", post(sso::discovery))
         .route("/settings", get(settings::list).put(settings::update))
         .fallback(|| async {
-            error::RestError(crate::api::error::ApiError::NotFound(
+            error::RestError::new(crate::api::error::ApiError::NotFound(
                 "no such API route; see /api/v1/openapi.json".into(),
             ))
+        })
+        .method_not_allowed_fallback(|req: axum::extract::Request| async move {
+            problem::Problem::new(
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("{} is not allowed here; see /api/v1/openapi.json", req.method()),
+            )
         })
 }

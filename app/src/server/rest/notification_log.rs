@@ -4,11 +4,12 @@
 use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::error::RestResult;
+use super::extract::{Path, Query};
 use crate::api::notification_types::{NotificationLogPage, NotificationPreview};
 use crate::server::notify::log_query::LogFilter;
 use crate::server::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

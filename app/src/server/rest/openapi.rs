@@ -4,7 +4,7 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 pub(super) fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+    json!({"description": description, "content": {super::problem::CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
 }
 
 pub(super) fn schema_ref(name: &str) -> Value {
@@ -37,13 +37,15 @@ pub(super) fn responses(ok: (&str, &str, Option<Value>), extra: &[&str]) -> Valu
     );
     for code in extra {
         let description = match *code {
-            "400" => "Invalid input (malformed JSON or a validation error); the message says how to fix it",
+            "400" => {
+                "Invalid input (a malformed path, query or body, or a validation error); `detail` says how to fix it and `errors` names the fields"
+            }
             "404" => "No such resource",
             "409" => {
                 "Conflicts with existing data (a duplicate name, in use by a job, a restore target that holds data, a backup this installation did not sign)"
             }
             "502" => {
-                "The connection test failed: `error.code` is `connection_failed` and `error.message` the adapter's own error"
+                "The connection test failed: `code` is `connection_failed`, `detail` the adapter's own error, with `millis` and `health`"
             }
             _ => "Error",
         };
@@ -336,12 +338,13 @@ pub fn document() -> Value {
     if let Some(map) = schemas.as_object_mut() {
         super::openapi_admin::schemas(map);
     }
+    complete(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Bulwark REST API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Authenticate with `Authorization: Bearer bwk_…` (create keys in the console or with `bulwark api-key create`). Errors are `{\"error\": {\"code\", \"message\"}}`. Request bodies are JSON."
+            "description": "Authenticate with `Authorization: Bearer bwk_…` (create keys in the console or with `bulwark api-key create`). Errors are RFC 9457 problem details (`application/problem+json`: `type`, `title`, `status`, `detail`, `code`, and `errors` naming the fields a validation error is about). Request bodies are JSON."
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
@@ -350,6 +353,45 @@ pub fn document() -> Value {
         "security": [{"apiKey": []}],
         "paths": paths
     })
+}
+
+/// The refusals every operation of a kind can answer, whatever its own list says: a
+/// malformed parameter (400) where it takes any, and a body axum refuses (400, 413, 415)
+/// where it takes one.
+fn complete(paths: &mut Map<String, Value>) {
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in item.values_mut() {
+            let takes_params = operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|p| !p.is_empty());
+            let takes_body = operation.get("requestBody").is_some();
+            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let mut add = |code: &str, description: &str| {
+                if !responses.contains_key(code) {
+                    responses.insert(code.into(), error_response(description));
+                }
+            };
+            if takes_params || takes_body {
+                add(
+                    "400",
+                    "Invalid input (a malformed path, query or body, or a validation error); `detail` says how to fix it and `errors` names the fields",
+                );
+            }
+            if takes_body {
+                add("413", "The request body is too large");
+                add(
+                    "415",
+                    "The request body is not JSON (`Content-Type: application/json`)",
+                );
+            }
+        }
+    }
 }
 
 pub async fn serve() -> Json<Value> {

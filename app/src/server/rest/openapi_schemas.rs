@@ -10,11 +10,20 @@ fn nullable_time() -> Value {
     json!({"type": "string", "format": "date-time", "nullable": true})
 }
 
-fn error() -> Value {
-    json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
-        "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "unauthenticated, forbidden, invalid, not_found, conflict, connection_failed, internal, …"},
-            "message": {"type": "string"}}}}})
+/// An RFC 9457 problem.
+fn problem() -> Value {
+    json!({"type": "object", "required": ["type", "title", "status", "detail", "code"], "properties": {
+        "type": {"type": "string", "description": "`urn:bulwark:problem:` and the code"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "What went wrong and how to fix it"},
+        "code": {"type": "string", "description": "unauthenticated, forbidden, invalid, not_found, conflict, rate_limited, reauthentication_required, method_not_allowed, payload_too_large, unsupported_media_type, connection_failed, unavailable, internal, …"},
+        "errors": {"type": "array", "description": "The fields a validation error is about",
+            "items": {"type": "object", "required": ["field", "detail"], "properties": {
+                "field": {"type": "string", "description": "A body field (`destinations[0]`), a query or a path parameter"},
+                "detail": {"type": "string"}}}},
+        "millis": {"type": "integer", "description": "A failed connection test: how long it took"},
+        "health": {"type": "string", "description": "A failed connection test: the adapter's health now"}}})
 }
 
 fn execution() -> Value {
@@ -162,7 +171,7 @@ fn notification_delivery() -> Value {
 
 pub fn all() -> Value {
     json!({
-        "Error": error(),
+        "Problem": problem(),
         "AuditEntry": audit_entry(),
         "Execution": execution(),
         "Job": job(),
