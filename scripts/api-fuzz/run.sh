@@ -3,7 +3,8 @@
 # The server runs, seeded with an all-permissions API key and one of each resource,
 # inside a network namespace that has only loopback, so no fuzzed URL (an S3 endpoint,
 # an SSO issuer, a webhook) can reach anything. Fails on any server error or contract
-# violation. Needs root (ip netns). Usage: run.sh [BULWARK_BINARY] [MAX_EXAMPLES]
+# violation. Needs root (ip netns). Usage: run.sh [BULWARK_BINARY] [MAX_EXAMPLES]; more
+# schemathesis options in BULWARK_FUZZ_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/bulwark-target}
@@ -21,7 +22,7 @@ WORK=$(mktemp -d /tmp/bulwark-fuzz.XXXXXX)
 NS=bulwark-fuzz-$$
 PID=
 cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -70,7 +71,8 @@ in_ns "$VENV/bin/st" run "$BASE/api/v1/openapi.json" \
   --request-timeout 20 \
   --no-color \
   --continue-on-failure \
-  --report-dir "$WORK/report" || status=$?
+  --report-dir "$WORK/report" \
+  ${BULWARK_FUZZ_ARGS:-} || status=$?
 if grep -q "panicked" "$WORK/server.log"; then
   echo "the server panicked:" >&2
   grep -B2 -A8 "panicked" "$WORK/server.log" | head -40 >&2

@@ -93,12 +93,14 @@ async fn rows(db: &impl ConnectionTrait) -> Result<Vec<GroupRow>> {
         .collect())
 }
 
+/// At most 100 characters as given (the REST schema's bound), not only spaces.
 fn checked_name(name: &str) -> Result<String, ApiError> {
+    let long = name.chars().count() > 100;
     let name = name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid("Give the group a name."));
     }
-    if name.chars().count() > 100 {
+    if long {
         return Err(ApiError::invalid(
             "The group name may have at most 100 characters.",
         ));
@@ -108,7 +110,7 @@ fn checked_name(name: &str) -> Result<String, ApiError> {
 
 fn checked_description(description: &str) -> Result<Option<String>, ApiError> {
     let d = description.trim();
-    if d.chars().count() > 500 {
+    if description.chars().count() > 500 {
         return Err(ApiError::invalid(
             "The description may have at most 500 characters.",
         ));

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod openapi_admin;
 pub mod openapi_schemas;
 pub mod openapi_storage;
+pub mod openapi_types;
 pub mod problem;
 pub mod settings;
 pub mod sso;

@@ -6,7 +6,6 @@ use serde_json::{Map, Value, json};
 /// The component schemas these routes use.
 pub fn schemas(out: &mut Map<String, Value>) {
     let text = |max: u32| json!({"type": "string", "maxLength": max});
-    let perms = json!({"type": "array", "items": {"type": "string", "description": "A permission such as `jobs:read`"}});
     out.insert(
         "User".into(),
         json!({"type": "object", "properties": {
@@ -32,20 +31,6 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "Password".into(),
         json!({"type": "object", "required": ["password"], "properties": {
         "password": {"type": "string", "description": "At least 12 characters"}}}),
-    );
-    out.insert(
-        "Group".into(),
-        json!({"type": "object", "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string"},
-        "permissions": perms.clone(),
-        "protected": {"type": "boolean", "description": "The built-in SuperAdmin group"},
-        "members": {"type": "integer"}}}),
-    );
-    out.insert(
-        "GroupInput".into(),
-        json!({"type": "object", "required": ["name"], "properties": {
-        "name": text(100), "description": text(500),
-        "permissions": perms}}),
     );
     out.insert(
         "SsoProvider".into(),
@@ -122,25 +107,6 @@ fn user_paths(paths: &mut Map<String, Value>) {
     );
 }
 
-fn group_paths(paths: &mut Map<String, Value>) {
-    paths.insert("/api/v1/groups".into(), json!({
-        "get": {"summary": "List groups with member counts (permission groups:read)",
-            "responses": responses(("200", "Every group", Some(list_of("groups", "Group"))), &[])},
-        "post": {"summary": "Create a group holding permissions the caller holds (permission groups:write)",
-            "requestBody": body("GroupInput"),
-            "responses": responses(("201", "The new group", Some(schema_ref("Group"))), &["400", "409"])}
-    }));
-    paths.insert("/api/v1/groups/{id}".into(), json!({
-        "get": {"summary": "One group (permission groups:read)", "parameters": id_param(),
-            "responses": responses(("200", "The group", Some(schema_ref("Group"))), &["404"])},
-        "put": {"summary": "Replace a group's name, description and permissions (permission groups:write)", "parameters": id_param(),
-            "requestBody": body("GroupInput"),
-            "responses": responses(("204", "Saved", None), &["400", "404", "409"])},
-        "delete": {"summary": "Delete a group without members (permission groups:write)", "parameters": id_param(),
-            "responses": responses(("204", "Deleted", None), &["404", "409"])}
-    }));
-}
-
 fn sso_paths(paths: &mut Map<String, Value>) {
     let one = || Some(schema_ref("SsoProvider"));
     paths.insert("/api/v1/sso-providers".into(), json!({
@@ -180,7 +146,6 @@ fn settings_paths(paths: &mut Map<String, Value>) {
 
 pub fn paths(paths: &mut Map<String, Value>) {
     user_paths(paths);
-    group_paths(paths);
     sso_paths(paths);
     settings_paths(paths);
 }
