@@ -6,9 +6,7 @@ use crate::common;
 
 use axum::body::Body;
 use common::{Harness, Reply};
-use entity::audit_log;
 use http::{Request, StatusCode, header};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -39,13 +37,8 @@ async fn entries(
     id: &str,
     recipient: &str,
 ) -> Vec<(String, String, String, String)> {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::ActorLabel.eq(label))
-        .filter(audit_log::Column::Action.starts_with(prefix))
-        .order_by_asc(audit_log::Column::Id)
-        .all(&h.state.db)
+    h.audit_by(label, prefix)
         .await
-        .unwrap()
         .into_iter()
         .map(|e| {
             let resource = match e.resource_id {

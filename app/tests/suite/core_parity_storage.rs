@@ -6,10 +6,8 @@ use crate::common;
 use crate::engine_fixtures::*;
 
 use common::Harness;
-use entity::audit_log;
-use entity::enums::{ExecutionStatus, ExecutionTrigger};
+use entity::enums::ExecutionStatus;
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -39,13 +37,8 @@ fn without_execution_ids(summary: &str) -> String {
 }
 
 async fn entries(h: &Harness, label: &str, object: &str) -> Vec<(String, Option<String>, String, String)> {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::ActorLabel.eq(label))
-        .filter(audit_log::Column::Action.starts_with("backup."))
-        .order_by_asc(audit_log::Column::Id)
-        .all(&h.state.db)
+    h.audit_by(label, "backup.")
         .await
-        .unwrap()
         .into_iter()
         .map(|e| {
             let summary = without_execution_ids(&e.summary.replace(object, "OBJ"));
@@ -54,16 +47,9 @@ async fn entries(h: &Harness, label: &str, object: &str) -> Vec<(String, Option<
         .collect()
 }
 
-async fn backup_of(h: &Harness, job: i64) -> i64 {
-    let id = h
-        .state
-        .engine
-        .enqueue(job, ExecutionTrigger::Manual, None)
-        .await
-        .unwrap();
-    let done = wait_finished(&h.state.db, id).await;
+async fn backup_of(h: &Harness, job: i64) {
+    let done = run_now(&h.state, job).await;
     assert_eq!(done.status, ExecutionStatus::Success, "{:?}", done.error);
-    id
 }
 
 async fn succeeded(h: &Harness, execution: i64) {

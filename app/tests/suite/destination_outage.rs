@@ -11,7 +11,7 @@ use app::server::{health_checks, secrets};
 use chrono::Utc;
 use common::Harness;
 use engine_fixtures::*;
-use entity::enums::{AdapterKind, ExecutionStatus, ExecutionTrigger, HealthStatus};
+use entity::enums::{AdapterKind, ExecutionStatus, HealthStatus};
 use entity::{adapter_config, health_check_log};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -184,13 +184,7 @@ fn objects(bucket_dir: &Path) -> Vec<String> {
 }
 
 async fn run(h: &Harness, job: i64) -> entity::execution::Model {
-    let id = h
-        .state
-        .engine
-        .enqueue(job, ExecutionTrigger::Manual, None)
-        .await
-        .unwrap();
-    wait_finished(&h.state.db, id).await
+    run_now(&h.state, job).await
 }
 
 async fn scenario(h: &Harness, bin: PathBuf) {

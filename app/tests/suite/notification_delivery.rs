@@ -76,13 +76,7 @@ async fn job(h: &Harness, name: &str, ok: bool) -> i64 {
 }
 
 async fn run(h: &Harness, job: i64) -> entity::execution::Model {
-    let id = h
-        .state
-        .engine
-        .enqueue(job, ExecutionTrigger::Manual, None)
-        .await
-        .unwrap();
-    wait_finished(&h.state.db, id).await
+    run_now(&h.state, job).await
 }
 
 async fn filters_and_payload(h: &Harness) {

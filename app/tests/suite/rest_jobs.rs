@@ -322,13 +322,8 @@ async fn same_job_changes_both_ways(h: &Harness) {
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
 
     let entries = |label: &'static str, job: String| async move {
-        audit_log::Entity::find()
-            .filter(audit_log::Column::ActorLabel.eq(label))
-            .filter(audit_log::Column::Action.starts_with("job."))
-            .order_by_asc(audit_log::Column::Id)
-            .all(&h.state.db)
+        h.audit_by(label, "job.")
             .await
-            .unwrap()
             .into_iter()
             .map(|e| {
                 assert_eq!(e.resource_id.as_deref(), Some(job.as_str()), "{e:?}");

@@ -11,9 +11,7 @@ use crate::common;
 use adapters::notify::{Policy, Targets};
 use capture::CaptureServer;
 use common::{Harness, Reply};
-use entity::audit_log;
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -40,13 +38,8 @@ async fn rest(h: &Harness, method: &str, path: &str, key: &str, body: Option<Val
 /// `(action, resource, summary, outcome)` of the `channel.` entries `label` made, with
 /// the channel's id written as `ID`.
 async fn entries(h: &Harness, label: &str, id: i64) -> Vec<(String, String, String, String)> {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::ActorLabel.eq(label))
-        .filter(audit_log::Column::Action.starts_with("channel."))
-        .order_by_asc(audit_log::Column::Id)
-        .all(&h.state.db)
+    h.audit_by(label, "channel.")
         .await
-        .unwrap()
         .into_iter()
         .map(|e| {
             let resource = match e.resource_id {

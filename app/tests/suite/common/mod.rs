@@ -320,6 +320,18 @@ impl Harness {
             .1
     }
 
+    /// The audit entries `label` made whose action starts with `prefix`, oldest first.
+    pub async fn audit_by(&self, label: &str, prefix: &str) -> Vec<entity::audit_log::Model> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::audit_log::Entity::find()
+            .filter(entity::audit_log::Column::ActorLabel.eq(label))
+            .filter(entity::audit_log::Column::Action.starts_with(prefix))
+            .order_by_asc(entity::audit_log::Column::Id)
+            .all(&self.state.db)
+            .await
+            .unwrap()
+    }
+
     /// A REST call with `key` as its bearer and `body` as its JSON.
     pub async fn rest(&self, method: &str, path: &str, key: &str, body: Option<serde_json::Value>) -> Reply {
         let req = Request::builder()

@@ -225,6 +225,16 @@ pub async fn wait_until(
     }
 }
 
+/// Runs `job` now ("Run now" by nobody in particular) and waits for it to finish.
+pub async fn run_now(state: &AppState, job: i64) -> execution::Model {
+    let id = state
+        .engine
+        .enqueue(job, entity::enums::ExecutionTrigger::Manual, None)
+        .await
+        .unwrap();
+    wait_finished(&state.db, id).await
+}
+
 pub async fn wait_finished(db: &DatabaseConnection, id: i64) -> execution::Model {
     wait_until(db, id, Duration::from_secs(120), |e| finished(e.status)).await
 }
