@@ -62,7 +62,7 @@ call POST /users "{\"email\":\"ops@example.com\",\"name\":\"Ops\",\"password\":\
 call POST /notification-channels '{"adapter_id":"webhook","name":"hook","config":{"url":"http://127.0.0.1:9/hook"}}' >/dev/null
 
 status=0
-in_ns "$VENV/bin/st" run "$BASE/api/v1/openapi.json" \
+in_ns "$VENV/bin/st" --config-file scripts/api-fuzz/schemathesis.toml run "$BASE/api/v1/openapi.json" \
   --header "Authorization: Bearer $KEY" \
   --checks all \
   --max-examples "$EXAMPLES" \

@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 /// Rows per page of the audit log unless `limit` says otherwise.
 pub const PAGE_SIZE: u64 = 50;
 /// The most rows one page may ask for.
-pub const MAX_PAGE_SIZE: u64 = 200;
+pub const MAX_PAGE_SIZE: u64 = 500;
 
 pub const OUTCOMES: &[&str] = &["success", "failure"];
 
 /// The list's filters; every field is optional. Dates are `YYYY-MM-DD` (UTC, inclusive).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct AuditFilter {
     /// A part of the actor's label (an email, `api-key:NAME` or `system`), any case.
     #[serde(default)]
@@ -22,16 +24,22 @@ pub struct AuditFilter {
     pub resource_type: Option<String>,
     /// `success`, `failure` or `any` (the same as leaving it out).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(schema_with = crate::server::rest::openapi_types::outcome))]
     pub outcome: Option<String>,
+    /// The first day (UTC, inclusive).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(schema_with = crate::server::rest::openapi_types::day))]
     pub from: Option<String>,
+    /// The last day (UTC, inclusive).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(schema_with = crate::server::rest::openapi_types::day))]
     pub to: Option<String>,
     /// Keyset pagination: only rows with a smaller id (the last id of the previous page).
     #[serde(default)]
     pub before: Option<i64>,
-    /// Rows per page: 50 unless given, at most 200.
+    /// Rows per page: 50 unless given, at most 500.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 500))]
     pub limit: Option<u64>,
 }
 
@@ -64,12 +72,16 @@ impl AuditFilter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub id: i64,
     /// RFC 3339, UTC.
     pub at: String,
+    /// An email, `api-key:NAME` or `system`.
     pub actor: String,
+    #[cfg_attr(feature = "ssr", schema(example = "job.create"))]
     pub action: String,
+    #[cfg_attr(feature = "ssr", schema(example = "job"))]
     pub resource_type: String,
     pub resource_id: Option<String>,
     pub summary: String,
@@ -79,9 +91,11 @@ pub struct AuditRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,
-    /// Pass as `before` for the next (older) page; `None` on the last page.
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_before: Option<i64>,
 }
 
@@ -95,7 +109,7 @@ mod tests {
             actor: Some("ada".into()),
             action: Some(" ".into()),
             outcome: Some("failure".into()),
-            limit: Some(500),
+            limit: Some(900),
             before: Some(9),
             ..Default::default()
         };
@@ -104,10 +118,10 @@ mod tests {
             vec![
                 ("actor", "ada".to_string()),
                 ("outcome", "failure".to_string()),
-                ("limit", "500".to_string())
+                ("limit", "900".to_string())
             ]
         );
-        assert_eq!(f.page_size(), 200);
+        assert_eq!(f.page_size(), 500);
         assert_eq!(AuditFilter::default().page_size(), 50);
     }
 }

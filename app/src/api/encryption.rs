@@ -5,7 +5,9 @@ use super::error::ApiError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The identity (the secret key) is never part of the REST API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProfileRow {
     pub id: i64,
     pub name: String,
@@ -14,7 +16,8 @@ pub struct ProfileRow {
     pub recipient: String,
     /// Further `age1…` keys every backup is also encrypted to (an offline recovery key).
     pub extra_recipients: Vec<String>,
-    /// When the identity was downloaded; it can be downloaded only once.
+    /// When the identity was downloaded (`2026-12-07 15:00:00 UTC`); it can be
+    /// downloaded only once.
     pub identity_downloaded_at: Option<String>,
 }
 

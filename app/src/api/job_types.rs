@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CompressionKind {
     #[default]
@@ -47,6 +48,7 @@ impl CompressionKind {
 /// Which outcomes of the job a subscribed channel hears about. Not subscribing is
 /// "off": there is no "never" filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum NotifyFilter {
     Always,
@@ -82,7 +84,9 @@ impl NotifyFilter {
 
 /// One notification channel subscribed to the job's outcomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct JobChannel {
+    /// A notification channel's id.
     pub channel_id: i64,
     pub filter: NotifyFilter,
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Everything Bulwark notifies about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum NotifyEvent {
     BackupSuccess,
     BackupPartial,
@@ -91,17 +92,25 @@ impl NotifyEvent {
 
 /// One row of the notification log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationLogRow {
     pub id: i64,
     /// RFC 3339.
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub created_at: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = NotifyEvent))]
     pub event: String,
     pub event_label: String,
     /// The adapter id, e.g. `slack`.
     pub channel: String,
     /// The channel's current name; `None` once the channel is deleted.
     pub channel_name: Option<String>,
+    /// Absent once the channel is deleted (ids that name nothing are left out, so that
+    /// clients following them never meet a null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i64>,
+    /// Absent for a delivery no execution caused (a test, a sign-in alert).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<i64>,
     pub sent: bool,
     pub attempts: i32,
@@ -111,6 +120,7 @@ pub struct NotificationLogRow {
 
 /// What was sent, for the log's preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationPreview {
     pub id: i64,
     /// The adapter id: decides how the payload is drawn.
@@ -125,8 +135,11 @@ pub struct NotificationPreview {
 /// One page of the notification log, newest first; `next_before` asks for the next
 /// (older) page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationLogPage {
     pub rows: Vec<NotificationLogRow>,
+    /// Absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_before: Option<i64>,
 }
 

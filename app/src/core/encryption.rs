@@ -8,6 +8,11 @@ use crate::permissions::Permission;
 use crate::server::encryption_profiles as profiles;
 use crate::server::error::Result;
 
+/// Whether the actor may change profiles, asked before their input is read.
+pub fn may_write(actor: &Actor) -> Result<()> {
+    Ok(actor.require(Permission::EncryptionWrite)?)
+}
+
 pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<ProfileRow>> {
     actor.require(Permission::EncryptionRead)?;
     profiles::list(&ctx.state.db).await

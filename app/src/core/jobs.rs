@@ -13,6 +13,11 @@ use crate::server::job_store::stored::{self, StoredJob};
 use crate::server::job_store::{self, Saved};
 use entity::job;
 
+/// Whether the actor may change jobs, asked before their input is read.
+pub fn may_write(actor: &Actor) -> Result<()> {
+    Ok(actor.require(Permission::JobsWrite)?)
+}
+
 /// Every job by name, as stored.
 pub async fn list(ctx: &Ctx<'_>, actor: &Actor) -> Result<Vec<StoredJob>> {
     actor.require(Permission::JobsRead)?;

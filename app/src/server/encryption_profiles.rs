@@ -58,12 +58,16 @@ pub async fn create(
     name: &str,
     description: &str,
 ) -> Result<encryption_profile::Model> {
+    // The bounds count the characters as sent, as the API's schema states them.
+    if name.chars().count() > 100 {
+        return Err(ApiError::invalid("The name is longer than 100 characters.").into());
+    }
+    if description.chars().count() > 500 {
+        return Err(ApiError::invalid("The description is longer than 500 characters.").into());
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid("Give the profile a name.").into());
-    }
-    if name.chars().count() > 100 {
-        return Err(ApiError::invalid("The name is longer than 100 characters.").into());
     }
     let (identity, recipient) = adapters::pipeline::encrypt::keygen();
     let now = Utc::now();
@@ -134,8 +138,10 @@ pub async fn remove_recipient(
     let mut list = extras(&profile.extra_recipients);
     let before = list.len();
     list.retain(|r| r != recipient.trim());
+    // The profile exists; what it lacks is this key: a conflict with its state (404 is
+    // kept for the profile itself).
     if list.len() == before {
-        return Err(ApiError::NotFound(format!(
+        return Err(ApiError::Conflict(format!(
             "{} is not an extra recipient of this profile.",
             recipient.trim()
         ))

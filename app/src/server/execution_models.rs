@@ -6,7 +6,7 @@ use entity::enums::ExecutionStatus;
 use entity::{execution, execution_log};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-pub const MAX_PAGE: u64 = 200;
+pub const MAX_PAGE: u64 = 500;
 
 #[derive(Debug, Default)]
 pub struct PageQuery {

@@ -119,12 +119,13 @@ async fn adapter(
 }
 
 async fn check(db: &impl ConnectionTrait, input: &JobInput) -> Result<Checked> {
+    // The bound counts the characters as sent, as the API's schema states it.
+    if input.name.chars().count() > 100 {
+        return Err(ApiError::invalid("The name is longer than 100 characters.").into());
+    }
     let name = input.name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid("Give the job a name.").into());
-    }
-    if name.chars().count() > 100 {
-        return Err(ApiError::invalid("The name is longer than 100 characters.").into());
     }
     if adapter(db, input.source_id, AdapterKind::Source).await?.is_none() {
         return Err(ApiError::invalid(format!("There is no source #{}.", input.source_id)).into());

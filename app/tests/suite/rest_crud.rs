@@ -1054,10 +1054,11 @@ async fn profiles(h: &Harness) {
 
     let r = call(h, "DELETE", &path, &admin, Some(json!({"recipient": extra}))).await;
     assert_eq!(expect(&r, StatusCode::OK)["extra_recipients"], json!([]));
+    // Removing it again: the profile is there, the key is not one of its recipients.
     expect_error(
         &call(h, "DELETE", &path, &admin, Some(json!({"recipient": extra}))).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+        StatusCode::CONFLICT,
+        "conflict",
     );
 
     expect_error(

@@ -8,6 +8,26 @@ use utoipa::OpenApi;
 /// (The rest are still written out below; they move here feature by feature.)
 #[derive(OpenApi)]
 #[openapi(paths(
+    super::audit_log::list,
+    super::executions::list,
+    super::executions::get,
+    super::executions::cancel,
+    super::notification_log::list,
+    super::notification_log::get,
+    super::jobs::list,
+    super::jobs::get,
+    super::jobs::create,
+    super::jobs::update,
+    super::jobs::delete,
+    super::jobs::enable,
+    super::jobs::disable,
+    super::jobs::run,
+    super::encryption::list,
+    super::encryption::get,
+    super::encryption::create,
+    super::encryption::delete,
+    super::encryption::add_recipient,
+    super::encryption::remove_recipient,
     super::groups::list,
     super::groups::get,
     super::groups::create,
@@ -79,116 +99,6 @@ pub(super) fn list_of(key: &str, item: &str) -> Value {
     json!({"type": "object", "properties": {key: {"type": "array", "items": schema_ref(item)}}})
 }
 
-fn audit_paths(paths: &mut Map<String, Value>) {
-    let text = |name: &str, description: &str| json!({"name": name, "in": "query", "description": description, "schema": {"type": "string"}});
-    paths.insert("/api/v1/audit".into(), json!({"get": {
-        "summary": "The audit log, newest first, with the console's filters (permission audit:read)",
-        "parameters": [
-            text("actor", "A part of the actor's label (an email, `api-key:NAME`, `system`), any case"),
-            text("action", "An exact action (`job.create`) or a prefix ending in `.` or `*`"),
-            text("resource_type", "An exact resource type (`job`)"),
-            {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["success", "failure", "any"]}},
-            text("from", "First day, `YYYY-MM-DD` (UTC, inclusive)"),
-            text("to", "Last day, `YYYY-MM-DD` (UTC, inclusive)"),
-            {"name": "before", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
-        ],
-        "responses": responses(("200", "A page of entries", Some(json!({"type": "object",
-            "properties": {"rows": {"type": "array", "items": schema_ref("AuditEntry")},
-                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
-    }}));
-}
-
-fn execution_paths(paths: &mut Map<String, Value>) {
-    paths.insert("/api/v1/executions".into(), json!({"get": {
-        "summary": "List executions, newest first (permission executions:read)",
-        "parameters": [
-            {"name": "job_id", "in": "query", "schema": {"type": "integer"}},
-            {"name": "status", "in": "query", "schema": {"type": "string"}},
-            {"name": "before", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}},
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}
-        ],
-        "responses": responses(("200", "A page of executions", Some(json!({"type": "object",
-            "properties": {"executions": {"type": "array", "items": schema_ref("Execution")},
-                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
-    }}));
-    paths.insert(
-        "/api/v1/executions/{id}".into(),
-        json!({"get": {
-            "summary": "One execution with its per-destination results and log (permission executions:read)",
-            "parameters": id_param(),
-            "responses": responses(("200", "The execution", Some(schema_ref("Execution"))), &["404"])
-        }}),
-    );
-    paths.insert("/api/v1/executions/{id}/cancel".into(), json!({"post": {
-        "summary": "Cancel a pending execution, or ask a running one to stop (permission executions:cancel)",
-        "parameters": id_param(),
-        "responses": responses(("202", "Accepted", Some(json!({"type": "object", "properties": {"execution_id": {"type": "integer"},
-            "outcome": {"type": "string", "enum": ["cancelled", "requested", "already_finished"]}}}))), &["404"])
-    }}));
-}
-
-fn job_paths(paths: &mut Map<String, Value>) {
-    let job = || Some(schema_ref("Job"));
-    paths.insert(
-        "/api/v1/jobs".into(),
-        json!({
-            "get": {
-                "summary": "List jobs by name (permission jobs:read)",
-                "responses": responses(("200", "Every job", Some(list_of("jobs", "Job"))), &[])
-            },
-            "post": {
-                "summary": "Create a job and schedule it when enabled (permission jobs:write)",
-                "requestBody": body("JobInput"),
-                "responses": responses(("201", "The new job", job()), &["400", "409"])
-            }
-        }),
-    );
-    paths.insert(
-        "/api/v1/jobs/{id}".into(),
-        json!({
-            "get": {
-                "summary": "One job with its destinations (permission jobs:read)",
-                "parameters": id_param(),
-                "responses": responses(("200", "The job", job()), &["404"])
-            },
-            "put": {
-                "summary": "Replace the job's settings and reschedule it (permission jobs:write)",
-                "parameters": id_param(),
-                "requestBody": body("JobInput"),
-                "responses": responses(("200", "The job as stored", job()), &["400", "404", "409"])
-            },
-            "delete": {
-                "summary": "Unschedule and delete the job; its executions stay (permission jobs:write)",
-                "parameters": id_param(),
-                "responses": responses(("204", "Deleted", None), &["404"])
-            }
-        }),
-    );
-    for (action, summary) in [
-        ("enable", "Enable the job and schedule it (permission jobs:write)"),
-        (
-            "disable",
-            "Disable the job and unschedule it (permission jobs:write)",
-        ),
-    ] {
-        paths.insert(
-            format!("/api/v1/jobs/{{id}}/{action}"),
-            json!({"post": {
-                "summary": summary,
-                "parameters": id_param(),
-                "responses": responses(("200", "The job as stored", job()), &["404"])
-            }}),
-        );
-    }
-    paths.insert("/api/v1/jobs/{id}/run".into(), json!({"post": {
-        "summary": "Queue a run of the job now (permission jobs:execute); poll /api/v1/executions/{execution_id}",
-        "parameters": id_param(),
-        "responses": responses(("202", "Accepted", Some(json!({"type": "object", "required": ["execution_id"],
-            "properties": {"execution_id": {"type": "integer"}}}))), &["404"])
-    }}));
-}
-
 /// One adapter collection: its URL segment, what one is called, the list answer's key and
 /// the permission prefix (`sources` for `sources:read`).
 struct Collection<'a> {
@@ -242,73 +152,8 @@ fn adapter_paths(paths: &mut Map<String, Value>, c: Collection<'_>) {
     }}));
 }
 
-fn notification_log_paths(paths: &mut Map<String, Value>) {
-    let text = |name: &str, description: &str| json!({"name": name, "in": "query", "description": description, "schema": {"type": "string"}});
-    paths.insert("/api/v1/notification-log".into(), json!({"get": {
-        "summary": "Every notification delivery, newest first, 50 a page (permission notifications:read)",
-        "parameters": [
-            text("event", "An event id (`backup_failure`, `test`, …)"),
-            {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["sent", "failed"]}},
-            {"name": "channel_id", "in": "query", "schema": {"type": "integer"}},
-            {"name": "before_id", "in": "query", "description": "Keyset pagination: the `next_before` of the previous page", "schema": {"type": "integer"}}
-        ],
-        "responses": responses(("200", "A page of deliveries", Some(json!({"type": "object",
-            "properties": {"rows": {"type": "array", "items": schema_ref("NotificationDelivery")},
-                           "next_before": {"type": "integer", "nullable": true}}}))), &["400"])
-    }}));
-    paths.insert("/api/v1/notification-log/{id}".into(), json!({"get": {
-        "summary": "What one delivery sent (permission notifications:read)",
-        "parameters": id_param(),
-        "responses": responses(("200", "The payload as sent", Some(schema_ref("NotificationPreview"))), &["404"])
-    }}));
-}
-
-fn encryption_paths(paths: &mut Map<String, Value>) {
-    let one = || Some(schema_ref("EncryptionProfile"));
-    paths.insert("/api/v1/encryption-profiles".into(), json!({
-        "get": {
-            "summary": "List encryption profiles (permission encryption:read)",
-            "responses": responses(("200", "Every profile", Some(list_of("encryption_profiles", "EncryptionProfile"))), &[])
-        },
-        "post": {
-            "summary": "Create a profile with a fresh age identity, sealed on the server; the identity is never returned here (permission encryption:write)",
-            "requestBody": body("ProfileCreate"),
-            "responses": responses(("201", "The new profile", one()), &["400", "409"])
-        }
-    }));
-    paths.insert("/api/v1/encryption-profiles/{id}".into(), json!({
-        "get": {
-            "summary": "One profile (permission encryption:read)",
-            "parameters": id_param(),
-            "responses": responses(("200", "The profile", one()), &["404"])
-        },
-        "delete": {
-            "summary": "Delete a profile; refused with 409 while a job uses it (permission encryption:write)",
-            "parameters": id_param(),
-            "responses": responses(("204", "Deleted", None), &["404", "409"])
-        }
-    }));
-    paths.insert("/api/v1/encryption-profiles/{id}/recipients".into(), json!({
-        "post": {
-            "summary": "Add an extra recipient every backup is also encrypted to (permission encryption:write)",
-            "parameters": id_param(),
-            "requestBody": body("Recipient"),
-            "responses": responses(("200", "The profile", one()), &["400", "404", "409"])
-        },
-        "delete": {
-            "summary": "Remove an extra recipient, named in the body (permission encryption:write)",
-            "parameters": id_param(),
-            "requestBody": body("Recipient"),
-            "responses": responses(("200", "The profile", one()), &["400", "404"])
-        }
-    }));
-}
-
 pub fn document() -> Value {
     let mut paths = Map::new();
-    audit_paths(&mut paths);
-    execution_paths(&mut paths);
-    job_paths(&mut paths);
     adapter_paths(
         &mut paths,
         Collection {
@@ -336,8 +181,6 @@ pub fn document() -> Value {
             perm: "notifications",
         },
     );
-    notification_log_paths(&mut paths);
-    encryption_paths(&mut paths);
     super::openapi_storage::paths(&mut paths);
     super::openapi_admin::paths(&mut paths);
     paths.insert("/api/v1/adapter-types".into(), json!({"get": {
