@@ -67,12 +67,16 @@ in_ns "$VENV/bin/st" --config-file scripts/api-fuzz/schemathesis.toml run "$BASE
   --checks all \
   --max-examples "$EXAMPLES" \
   --seed 14 \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 20 \
   --no-color \
   --continue-on-failure \
   --report-dir "$WORK/report" \
   ${BULWARK_FUZZ_ARGS:-} || status=$?
+if grep -q "internal error\|ERROR" "$WORK/server.log"; then
+  echo "the server logged errors:" >&2
+  grep "internal error\|ERROR" "$WORK/server.log" | head -20 >&2
+fi
 if grep -q "panicked" "$WORK/server.log"; then
   echo "the server panicked:" >&2
   grep -B2 -A8 "panicked" "$WORK/server.log" | head -40 >&2

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 /// One setting as the Settings page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SettingView {
     pub key: String,
     pub label: String,

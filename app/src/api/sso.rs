@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One provider as the console sees it: whether a secret is stored, never the secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoProviderRow {
     pub id: i64,
     pub slug: String,
@@ -38,6 +39,7 @@ pub struct SsoGroupChoice {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DiscoveryReport {
     pub ok: bool,
     pub message: String,

@@ -16,7 +16,7 @@ use chrono::Utc;
 use entity::{group, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use std::collections::HashMap;
 
@@ -159,7 +159,7 @@ pub async fn create(
     let name = checked_name(name)?;
     let description = checked_description(description)?;
     let perms = grantable_group_permissions(&me.permissions, me.superadmin, &[], requested)?;
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     ensure_name_free(&txn, &name, None).await?;
     let now = Utc::now();
     let model = group::ActiveModel {
@@ -213,7 +213,7 @@ pub async fn update(
     let me = actor.holdings();
     let name = checked_name(name)?;
     let description = checked_description(description)?;
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let current = locked(&txn, id).await?;
     let before = stored_permissions(&current);
     let renamed = name != current.name;
@@ -277,7 +277,7 @@ pub async fn update(
 pub async fn delete(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<()> {
     may_write(actor)?;
     let me = actor.holdings();
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let current = locked(&txn, id).await?;
     let members = user::Entity::find()
         .filter(user::Column::GroupId.eq(id))

@@ -19,7 +19,7 @@ use chrono::Utc;
 use entity::{group, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 /// A user and the group they are in.
@@ -121,6 +121,10 @@ pub fn may_write(actor: &Actor) -> Result<()> {
 pub async fn create(ctx: &Ctx<'_>, actor: &Actor, mut new: NewUser) -> Result<UserRow> {
     may_write(actor)?;
     let me = actor.holdings();
+    // As sent, as the API's schema bounds it (the address is checked again once trimmed).
+    if new.email.chars().count() > 254 {
+        return Err(ApiError::invalid("The email address is longer than 254 characters.").into());
+    }
     new.email = store::normalize_email(&new.email);
     let Some(g) = group::Entity::find_by_id(new.group_id).one(&ctx.state.db).await? else {
         return Err(ApiError::invalid("The chosen group does not exist.").into());
@@ -153,14 +157,9 @@ pub async fn create(ctx: &Ctx<'_>, actor: &Actor, mut new: NewUser) -> Result<Us
 pub async fn update(ctx: &Ctx<'_>, actor: &Actor, id: i64, name: &str, group_id: i64) -> Result<()> {
     may_write(actor)?;
     let me = actor.holdings();
+    store::name_violation(name)?;
     let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::invalid("Enter a name.").into());
-    }
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid("The name must be at most 200 characters long.").into());
-    }
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let target = load(&txn, id).await?;
     let Some(new_group) = group::Entity::find_by_id(group_id).one(&txn).await? else {
         return Err(ApiError::invalid("The chosen group does not exist.").into());
@@ -205,7 +204,7 @@ pub async fn update(ctx: &Ctx<'_>, actor: &Actor, id: i64, name: &str, group_id:
 pub async fn set_disabled(ctx: &Ctx<'_>, actor: &Actor, id: i64, disabled: bool) -> Result<()> {
     may_write(actor)?;
     let me = actor.holdings();
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let target = load(&txn, id).await?;
     let change = if disabled {
         UserChange::Disable
@@ -254,7 +253,7 @@ pub async fn reset_password(ctx: &Ctx<'_>, actor: &Actor, id: i64, new: &str, co
         return Err(ApiError::invalid("The two passwords do not match.").into());
     }
     let hash = password::hash(new)?;
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let target = load(&txn, id).await?;
     check_user_change(UserChange::Edit, facts(&txn, me.superadmin, &target).await?)?;
     check_reach(&me, &target.group)?;
@@ -282,7 +281,7 @@ pub async fn reset_password(ctx: &Ctx<'_>, actor: &Actor, id: i64, new: &str, co
 pub async fn revoke_sessions(ctx: &Ctx<'_>, actor: &Actor, id: i64) -> Result<u64> {
     may_write(actor)?;
     let me = actor.holdings();
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&ctx.state.db).await?;
     let target = load(&txn, id).await?;
     check_user_change(UserChange::Edit, facts(&txn, me.superadmin, &target).await?)?;
     check_reach(&me, &target.group)?;

@@ -11,7 +11,7 @@ use entity::execution::{self, Column};
 use entity::setting;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 /// An arbitrary constant naming Bulwark's claim lock among PostgreSQL advisory locks.
@@ -25,7 +25,7 @@ pub(crate) enum Claim {
 
 pub(crate) async fn next(db: &DatabaseConnection, instance_id: &str) -> Result<Claim, DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
-        let txn = db.begin().await?;
+        let txn = crate::server::db::begin_write(db).await?;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CLAIM_LOCK_KEY})"))
             .await?;
         let claim = decide(&txn, instance_id).await?;

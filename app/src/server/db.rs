@@ -4,7 +4,10 @@ use super::config::Config;
 use super::error::{Result, ServerError};
 use migration::MigratorTrait;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// The URL actually used: `DATABASE_URL`, or the SQLite file in the data folder.
@@ -63,6 +66,18 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// A transaction that writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`, so
+/// concurrent writers queue on the busy timeout; a deferred one that reads first and then
+/// writes fails at once with "database is locked" when another writer got in between.
+/// (PostgreSQL ignores the mode.)
+pub async fn begin_write(db: &DatabaseConnection) -> std::result::Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 #[cfg(test)]

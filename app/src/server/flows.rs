@@ -9,7 +9,7 @@ use super::{password, session};
 use crate::api::error::ApiError;
 use chrono::Utc;
 use entity::{setting, user};
-use sea_orm::{ActiveModelTrait, Set, SqlErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set, SqlErr};
 use std::time::Instant;
 
 /// The one answer to any failed sign-in, so it never tells which part was wrong.
@@ -34,7 +34,7 @@ pub async fn setup_admin(
     users::validate(&new)?;
     let _one_at_a_time = state.setup_lock.lock().await;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     if users::any_exist(&txn).await? {
         return Err(already_set_up());
     }

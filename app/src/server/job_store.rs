@@ -15,7 +15,7 @@ use entity::enums::{AdapterKind, Compression};
 use entity::{adapter_config, encryption_profile, job, job_destination, job_notification};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    Set, SqlErr,
 };
 use serde_json::{Value, json};
 
@@ -231,7 +231,7 @@ pub async fn create(db: &DatabaseConnection, input: &JobInput) -> Result<Saved> 
         return Err(duplicate(&c.name).into());
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let inserted = job::ActiveModel {
         name: Set(c.name.clone()),
         description: Set(None),
@@ -278,7 +278,7 @@ pub async fn update(db: &DatabaseConnection, id: i64, input: &JobInput) -> Resul
     if name_taken(db, &c.name, Some(id)).await? {
         return Err(duplicate(&c.name).into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let mut model: job::ActiveModel = stored.into();
     model.name = Set(c.name.clone());
     model.cron = Set(input.cron.trim().to_string());

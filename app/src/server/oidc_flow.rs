@@ -19,7 +19,7 @@ use chrono::Utc;
 use entity::{sso_identity, sso_provider, user};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -368,7 +368,9 @@ async fn provision(
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
     let now = Utc::now();
-    let txn = state.db.begin().await.map_err(internal)?;
+    let txn = crate::server::db::begin_write(&state.db)
+        .await
+        .map_err(internal)?;
     let created = user::ActiveModel {
         email: Set(email.to_string()),
         name: Set(name.chars().take(100).collect()),

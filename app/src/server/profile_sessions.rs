@@ -9,7 +9,7 @@ use crate::api::error::ApiError;
 use crate::api::profile::SessionRow;
 use chrono::{DateTime, Utc};
 use entity::{session as session_entity, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::time::Instant;
 
 fn when(t: DateTime<Utc>) -> String {
@@ -48,7 +48,7 @@ pub async fn list(caller: &Caller) -> Result<Vec<SessionRow>> {
 /// current one (the caller is then signed out).
 pub async fn revoke(caller: &Caller, id: i64) -> Result<bool> {
     let me = caller.user()?;
-    let txn = caller.state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&caller.state.db).await?;
     let found = session_entity::Entity::find_by_id(id)
         .filter(session_entity::Column::UserId.eq(me.user_id))
         .filter(session_entity::Column::MfaPending.eq(false))
@@ -153,7 +153,7 @@ pub async fn change_password(caller: &Caller, current: &str, new: &str, confirm:
         return Err(ApiError::invalid("The new password must differ from the current one.").into());
     }
     let hash = password::hash(new)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let mut active: user::ActiveModel = found.into();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());

@@ -64,8 +64,9 @@ pub fn validate(form: &ProviderForm) -> std::result::Result<Valid, ApiError> {
             "The slug must be 1–40 lowercase letters, digits or dashes (it appears in the callback URL).",
         ));
     }
+    // The bound counts the characters as sent, as the API's schema states it.
     let button_label = form.button_label.trim().to_string();
-    if button_label.is_empty() || button_label.chars().count() > 60 {
+    if button_label.is_empty() || form.button_label.chars().count() > 60 {
         return Err(ApiError::invalid(
             "Enter a button label of at most 60 characters.",
         ));

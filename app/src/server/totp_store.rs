@@ -13,8 +13,7 @@ use chrono::{DateTime, Utc};
 use entity::totp_secret;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
 
 /// The one answer to a wrong code, wherever a code is asked for.
@@ -65,7 +64,7 @@ pub async fn begin(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let secret = totp::new_secret();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     match find(&txn, user_id).await? {
         Some(row) if row.confirmed_at.is_some() => return Err(already_enabled()),
         Some(row) => {

@@ -23,7 +23,7 @@ pub fn email_violation(email: &str) -> Option<String> {
     if email.is_empty() {
         return Some("Enter an email address.".into());
     }
-    let valid = email.len() <= 254
+    let valid = email.chars().count() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
@@ -33,6 +33,18 @@ pub fn email_violation(email: &str) -> Option<String> {
                 && !domain.ends_with('.')
         });
     (!valid).then(|| format!("\"{email}\" is not a valid email address."))
+}
+
+/// A person's name: not blank, at most 200 characters counted as sent (surrounding
+/// spaces are dropped when it is stored).
+pub fn name_violation(name: &str) -> Result<(), ApiError> {
+    if name.chars().count() > 200 {
+        return Err(ApiError::invalid("The name must be at most 200 characters long."));
+    }
+    if name.trim().is_empty() {
+        return Err(ApiError::invalid("Enter a name."));
+    }
+    Ok(())
 }
 
 pub struct NewUser {
@@ -48,12 +60,7 @@ pub fn validate(new: &NewUser) -> Result<(), ApiError> {
     if let Some(msg) = email_violation(&new.email) {
         return Err(ApiError::Invalid(msg));
     }
-    if new.name.trim().is_empty() {
-        return Err(ApiError::invalid("Enter a name."));
-    }
-    if new.name.trim().chars().count() > 200 {
-        return Err(ApiError::invalid("The name must be at most 200 characters long."));
-    }
+    name_violation(&new.name)?;
     if new.password.is_empty() {
         return Err(ApiError::invalid("Enter a password."));
     }

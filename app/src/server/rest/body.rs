@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 pub struct JsonBody<T>(pub T);
 
@@ -54,14 +55,34 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RestError> {
             .unwrap_or_default();
         RestError::rejected(StatusCode::BAD_REQUEST, message, fields)
     };
-    let value = serde_path_to_error::deserialize(&mut input).map_err(|e| {
-        let path = e.path().to_string();
-        let syntax = !e.inner().is_data();
-        let field = (path != "." && !syntax).then_some(path);
-        refused(field, e.into_inner().to_string())
-    })?;
+    let mut json: Value =
+        serde::Deserialize::deserialize(&mut input).map_err(|e| refused(None, e.to_string()))?;
     input.end().map_err(|e| refused(None, e.to_string()))?;
-    Ok(value)
+    integral_floats_as_integers(&mut json);
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        let field = (path != ".").then_some(path);
+        refused(field, e.into_inner().to_string())
+    })
+}
+
+/// JSON Schema counts `4.0` as an integer, and so does this API: a number with no
+/// fraction that fits is read as the integer it is.
+fn integral_floats_as_integers(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +109,10 @@ mod tests {
         assert!(broken.fields.is_empty());
         assert!(parse::<Job>(br#"{"name": "x", "destinations": []} trailing"#).is_err());
         assert!(parse::<Job>(br#"{"name": "x", "destinations": [3]}"#).is_ok());
+        let whole: Job = parse(br#"{"name": "x", "destinations": [3.0, -2.0]}"#).unwrap();
+        assert_eq!(whole.destinations, vec![3, -2]);
+        let e = parse::<Job>(br#"{"name": "x", "destinations": [3.5]}"#).unwrap_err();
+        assert_eq!(e.fields[0].field, "destinations[0]");
     }
 
     #[test]

@@ -16,7 +16,6 @@ pub mod job_body;
 pub mod jobs;
 pub mod notification_log;
 pub mod openapi;
-pub mod openapi_admin;
 pub mod openapi_schemas;
 pub mod openapi_storage;
 pub mod openapi_types;

@@ -28,6 +28,22 @@ use utoipa::OpenApi;
     super::encryption::delete,
     super::encryption::add_recipient,
     super::encryption::remove_recipient,
+    super::users::list,
+    super::users::get,
+    super::users::create,
+    super::users::update,
+    super::users::disable,
+    super::users::enable,
+    super::users::reset_password,
+    super::users::revoke_sessions,
+    super::sso::list,
+    super::sso::get,
+    super::sso::create,
+    super::sso::update,
+    super::sso::delete,
+    super::sso::discovery,
+    super::settings::list,
+    super::settings::update,
     super::groups::list,
     super::groups::get,
     super::groups::create,
@@ -182,7 +198,6 @@ pub fn document() -> Value {
         },
     );
     super::openapi_storage::paths(&mut paths);
-    super::openapi_admin::paths(&mut paths);
     paths.insert("/api/v1/adapter-types".into(), json!({"get": {
         "summary": "The adapter types and their config fields (permission sources:read, destinations:read and/or notifications:read; only the readable kinds are listed)",
         "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
@@ -191,9 +206,6 @@ pub fn document() -> Value {
             "notification_channels": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
     }}));
     let mut schemas = super::openapi_schemas::all();
-    if let Some(map) = schemas.as_object_mut() {
-        super::openapi_admin::schemas(map);
-    }
     let generated = serde_json::to_value(Generated::openapi()).unwrap_or_default();
     let mut written = Value::Object(std::mem::take(&mut paths));
     to_openapi_31(&mut written);
