@@ -13,6 +13,7 @@ pub struct StorageDestination {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BackupRow {
     /// The object's key in the destination.
     pub object: String,
@@ -21,6 +22,7 @@ pub struct BackupRow {
     pub source_kind: String,
     pub databases: Vec<String>,
     /// RFC 3339, UTC.
+    #[cfg_attr(feature = "ssr", schema(format = DateTime))]
     pub created_at: String,
     pub stored_bytes: u64,
     pub raw_bytes: u64,
@@ -35,12 +37,15 @@ pub struct BackupRow {
     /// Set when this installation did not sign its manifest: why (unsigned, or a
     /// signature that does not match). Reading it then needs an explicit confirmation.
     pub untrusted: Option<String>,
-    /// Restore form defaults: the source of the job that made it, and its database.
+    /// Restore form defaults: the source of the job that made it (absent when there is
+    /// none), and its database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_source_id: Option<i64>,
     pub default_database: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SourceChoice {
     pub id: i64,
     pub name: String,
@@ -48,6 +53,7 @@ pub struct SourceChoice {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StorageListing {
     pub destination_id: i64,
     pub destination: String,
@@ -56,6 +62,7 @@ pub struct StorageListing {
     /// Newest first.
     pub backups: Vec<BackupRow>,
     /// Manifests that could not be read: (key, reason).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Vec<String>>))]
     pub unreadable: Vec<(String, String)>,
     /// Files without a manifest beside them (not Bulwark backups; never touched).
     pub other_files: usize,

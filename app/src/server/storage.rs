@@ -57,10 +57,16 @@ pub async fn destinations(db: &impl ConnectionTrait) -> Result<Vec<StorageDestin
 }
 
 /// A destination adapter error, worded for the console.
+/// A destination that answers "no such object" is a 404; one that cannot be read at all
+/// (unreachable, refused credentials, a broken listing) is the destination's failure,
+/// not the caller's: 502.
 fn adapter_error(destination: &str, e: AdapterError) -> ApiError {
     match e {
         AdapterError::NotFound(m) => ApiError::NotFound(format!("{destination}: {m}")),
-        other => ApiError::Invalid(format!("{destination}: {}", other.one_line())),
+        AdapterError::InvalidConfig(m) => {
+            ApiError::Invalid(format!("{destination}: invalid configuration: {m}"))
+        }
+        other => ApiError::Transport(format!("{destination}: {}", other.one_line())),
     }
 }
 

@@ -17,7 +17,6 @@ pub mod jobs;
 pub mod notification_log;
 pub mod openapi;
 pub mod openapi_schemas;
-pub mod openapi_storage;
 pub mod openapi_types;
 pub mod paging;
 pub mod problem;

@@ -28,6 +28,11 @@ use utoipa::OpenApi;
     super::encryption::delete,
     super::encryption::add_recipient,
     super::encryption::remove_recipient,
+    super::storage::list,
+    super::storage::download,
+    super::storage::verify,
+    super::storage::restore,
+    super::storage::delete,
     super::users::list,
     super::users::get,
     super::users::create,
@@ -108,7 +113,7 @@ pub(super) fn body(schema: &str) -> Value {
 }
 
 pub(super) fn id_param() -> Value {
-    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}])
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}])
 }
 
 pub(super) fn list_of(key: &str, item: &str) -> Value {
@@ -197,7 +202,6 @@ pub fn document() -> Value {
             perm: "notifications",
         },
     );
-    super::openapi_storage::paths(&mut paths);
     paths.insert("/api/v1/adapter-types".into(), json!({"get": {
         "summary": "The adapter types and their config fields (permission sources:read, destinations:read and/or notifications:read; only the readable kinds are listed)",
         "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
