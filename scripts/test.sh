@@ -45,6 +45,9 @@ step "site and server binary"
 scripts/build-site.sh dev
 cargo build -p app --bin bulwark
 
+step "API fuzzing (schemathesis over every operation, loopback-only network namespace)"
+scripts/api-fuzz/run.sh "$CARGO_TARGET_DIR/debug/bulwark" 25
+
 step "browser tests"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error &&
   BULWARK_BIN="$CARGO_TARGET_DIR/debug/bulwark" npm test)

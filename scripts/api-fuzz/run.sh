@@ -14,6 +14,10 @@ VENV=$HOME/.cache/bulwark-schemathesis
 ST_VERSION=4.32.5
 
 if [ "$("$VENV/bin/st" --version 2>/dev/null | grep -o '[0-9.]*$')" != "$ST_VERSION" ]; then
+  if ! python3 -c 'import ensurepip' 2>/dev/null || ! command -v ip >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv iproute2 >/dev/null
+  fi
+  rm -rf "$VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "schemathesis==$ST_VERSION"
 fi

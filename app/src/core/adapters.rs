@@ -65,18 +65,26 @@ pub async fn get(ctx: &Ctx<'_>, actor: &Actor, kind: AdapterKind, id: i64) -> Re
     adapter_store::find(&ctx.state.db, kind, id).await
 }
 
-fn form_text(kind: AdapterKind, adapter_id: &str, config: Config) -> HashMap<String, String> {
-    match config {
+/// The settings as form text. Typed JSON is held to its adapter's schema first; for an
+/// adapter id that names nothing, the store reports that instead.
+fn form_text(kind: AdapterKind, adapter_id: &str, config: Config) -> Result<HashMap<String, String>> {
+    Ok(match config {
         Config::Form(form) => form,
         Config::Json(json) => {
-            let schema = registry::find(adapter_id)
-                .filter(|a| a.kind() == adapter_store::registry_kind(kind))
-                .map(|a| (a.schema)())
-                .unwrap_or_default();
-            adapter_forms::form_from_json(&schema, &json)
+            match registry::find(adapter_id).filter(|a| a.kind() == adapter_store::registry_kind(kind)) {
+                Some(adapter) => {
+                    adapter_forms::form_from_json(&(adapter.schema)(), &json).map_err(|problems| {
+                        ApiError::Invalid(format!("The settings were not accepted: {problems}."))
+                    })?
+                }
+                None => json
+                    .iter()
+                    .map(|(k, v)| (k.clone(), adapter_forms::as_text(v)))
+                    .collect(),
+            }
         }
         Config::Keep => HashMap::new(),
-    }
+    })
 }
 
 pub async fn create(
@@ -89,7 +97,7 @@ pub async fn create(
 ) -> Result<adapter_config::Model> {
     actor.require(kind.write_permission())?;
     let state = ctx.state;
-    let form = form_text(kind, adapter_id, config);
+    let form = form_text(kind, adapter_id, config)?;
     let access = HostAccess::new(&state.config, actor.superadmin());
     let created = adapter_store::create(
         &state.db,
@@ -138,7 +146,7 @@ pub async fn update(
             .values
             .into_iter()
             .collect(),
-        given => form_text(kind, &stored.adapter_id, given),
+        given => form_text(kind, &stored.adapter_id, given)?,
     };
     let name = name.unwrap_or(&stored.name).to_string();
     let access = HostAccess::new(&state.config, actor.superadmin());
@@ -202,7 +210,7 @@ pub async fn test_unsaved(
     };
     let info = adapter_store::info(kind, &adapter_id)?;
     let schema = (info.schema)();
-    let edit = adapter_forms::config_from_form(&schema, &form_text(kind, &adapter_id, config));
+    let edit = adapter_forms::config_from_form(&schema, &form_text(kind, &adapter_id, config)?);
     let config = match &stored {
         Some(old) => secrets::merge_edit(&schema, old, &edit),
         None => edit.clone(),

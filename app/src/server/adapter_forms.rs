@@ -99,9 +99,48 @@ pub fn form_values(schema: &[ConfigField], public: &Value) -> (Vec<(String, Stri
     (values, secrets_set)
 }
 
-/// Typed JSON settings (REST) as the form text the store reads. A bool left out takes its
+/// What a field's JSON value must be, in the words of an error message.
+fn json_type(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Bool => "true or false",
+        FieldType::Number => "an integer",
+        FieldType::List => "a list of strings",
+        _ => "a string",
+    }
+}
+
+fn json_fits(t: FieldType, value: &Value) -> bool {
+    match t {
+        FieldType::Bool => value.is_boolean(),
+        FieldType::Number => value.is_i64(),
+        FieldType::List => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string)),
+        _ => value.is_string(),
+    }
+}
+
+/// Typed JSON settings (REST) as the form text the store reads, each value of its field's
+/// JSON type (as the API's schema states it) and each key known. A bool left out takes its
 /// schema default: the console's form always sends every checkbox, an API client need not.
-pub fn form_from_json(schema: &[ConfigField], config: &Map<String, Value>) -> HashMap<String, String> {
+pub fn form_from_json(
+    schema: &[ConfigField],
+    config: &Map<String, Value>,
+) -> Result<HashMap<String, String>, String> {
+    let mut problems = Vec::new();
+    for (key, value) in config {
+        match schema.iter().find(|f| f.name == key) {
+            None => problems.push(format!("unknown setting `{key}`")),
+            Some(field) if !json_fits(field.field_type, value) => problems.push(format!(
+                "`{key}` must be {}, not {value}",
+                json_type(field.field_type)
+            )),
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
     let mut form: HashMap<String, String> = config.iter().map(|(k, v)| (k.clone(), as_text(v))).collect();
     for field in schema {
         if field.field_type == FieldType::Bool
@@ -111,7 +150,7 @@ pub fn form_from_json(schema: &[ConfigField], config: &Map<String, Value>) -> Ha
             form.insert(field.name.to_string(), as_text(default));
         }
     }
-    form
+    Ok(form)
 }
 
 #[cfg(test)]
@@ -134,6 +173,27 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn json_settings_must_have_their_fields_types() {
+        let ok = json!({"host": "db", "port": 5432, "tls": true, "dbs": ["a", "b"]});
+        let form = form_from_json(&schema(), ok.as_object().unwrap()).unwrap();
+        assert_eq!(form["port"], "5432");
+        assert_eq!(form["dbs"], "a\nb");
+        let defaulted = form_from_json(&schema(), json!({"host": "db"}).as_object().unwrap()).unwrap();
+        assert_eq!(defaulted["tls"], "false");
+        for (bad, named) in [
+            (json!({"port": "5432"}), "`port` must be an integer"),
+            (json!({"tls": 1}), "`tls` must be true or false"),
+            (json!({"host": 7}), "`host` must be a string"),
+            (json!({"dbs": "a"}), "`dbs` must be a list of strings"),
+            (json!({"host": null}), "`host` must be a string"),
+            (json!({"colour": "red"}), "unknown setting `colour`"),
+        ] {
+            let e = form_from_json(&schema(), bad.as_object().unwrap()).unwrap_err();
+            assert!(e.contains(named), "{e}");
+        }
     }
 
     #[test]

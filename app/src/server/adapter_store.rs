@@ -83,12 +83,13 @@ pub fn check_config(
 }
 
 fn clean_name(kind: AdapterKind, name: &str) -> std::result::Result<String, ApiError> {
+    // The bound counts the characters as sent, as the API's schema states it.
+    if name.chars().count() > 100 {
+        return Err(ApiError::invalid("The name is longer than 100 characters."));
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid(format!("Give the {} a name.", kind.as_str())));
-    }
-    if name.chars().count() > 100 {
-        return Err(ApiError::invalid("The name is longer than 100 characters."));
     }
     Ok(name.to_string())
 }

@@ -16,6 +16,7 @@ pub mod job_body;
 pub mod jobs;
 pub mod notification_log;
 pub mod openapi;
+pub mod openapi_adapters;
 pub mod openapi_schemas;
 pub mod openapi_types;
 pub mod paging;

@@ -120,96 +120,13 @@ pub(super) fn list_of(key: &str, item: &str) -> Value {
     json!({"type": "object", "properties": {key: {"type": "array", "items": schema_ref(item)}}})
 }
 
-/// One adapter collection: its URL segment, what one is called, the list answer's key and
-/// the permission prefix (`sources` for `sources:read`).
-struct Collection<'a> {
-    path: &'a str,
-    singular: &'a str,
-    key: &'a str,
-    perm: &'a str,
-}
-
-fn adapter_paths(paths: &mut Map<String, Value>, c: Collection<'_>) {
-    let Collection {
-        path: plural,
-        singular,
-        key,
-        perm,
-    } = c;
-    let one = || Some(schema_ref("Adapter"));
-    paths.insert(format!("/api/v1/{plural}"), json!({
-        "get": {
-            "summary": format!("List {plural} by name (permission {perm}:read)"),
-            "responses": responses(("200", "Every one", Some(list_of(key, "Adapter"))), &[])
-        },
-        "post": {
-            "summary": format!("Create a {singular}; the config is checked against the adapter's schema and constructor (permission {perm}:write)"),
-            "requestBody": body("AdapterCreate"),
-            "responses": responses(("201", "The new one, secrets shown only as set/unset", one()), &["400", "409"])
-        }
-    }));
-    paths.insert(format!("/api/v1/{plural}/{{id}}"), json!({
-        "get": {
-            "summary": format!("One {singular} (permission {perm}:read)"),
-            "parameters": id_param(),
-            "responses": responses(("200", "Secrets shown only as set/unset", one()), &["404"])
-        },
-        "put": {
-            "summary": format!("Edit a {singular}; secrets left out or empty keep their value (permission {perm}:write)"),
-            "parameters": id_param(),
-            "requestBody": body("AdapterUpdate"),
-            "responses": responses(("200", "The stored one", one()), &["400", "404", "409"])
-        },
-        "delete": {
-            "summary": format!("Delete a {singular}; refused with 409 while a job uses it (permission {perm}:write)"),
-            "parameters": id_param(),
-            "responses": responses(("204", "Deleted", None), &["404", "409"])
-        }
-    }));
-    paths.insert(format!("/api/v1/{plural}/{{id}}/test"), json!({"post": {
-        "summary": format!("Test the stored {singular} (a connection of at most 15 s, or a test message for a notification channel) and record the result as its health (permission {perm}:write)"),
-        "parameters": id_param(),
-        "responses": responses(("200", "Connected", Some(schema_ref("ConnectionOk"))), &["404", "502"])
-    }}));
-}
-
 pub fn document() -> Value {
     let mut paths = Map::new();
-    adapter_paths(
-        &mut paths,
-        Collection {
-            path: "sources",
-            singular: "source",
-            key: "sources",
-            perm: "sources",
-        },
-    );
-    adapter_paths(
-        &mut paths,
-        Collection {
-            path: "destinations",
-            singular: "destination",
-            key: "destinations",
-            perm: "destinations",
-        },
-    );
-    adapter_paths(
-        &mut paths,
-        Collection {
-            path: "notification-channels",
-            singular: "notification channel",
-            key: "notification_channels",
-            perm: "notifications",
-        },
-    );
-    paths.insert("/api/v1/adapter-types".into(), json!({"get": {
-        "summary": "The adapter types and their config fields (permission sources:read, destinations:read and/or notifications:read; only the readable kinds are listed)",
-        "responses": responses(("200", "Adapter types by kind", Some(json!({"type": "object", "properties": {
-            "sources": {"type": "array", "items": schema_ref("AdapterType")},
-            "destinations": {"type": "array", "items": schema_ref("AdapterType")},
-            "notification_channels": {"type": "array", "items": schema_ref("AdapterType")}}}))), &[])
-    }}));
+    super::openapi_adapters::paths(&mut paths);
     let mut schemas = super::openapi_schemas::all();
+    if let Some(map) = schemas.as_object_mut() {
+        super::openapi_adapters::schemas(map);
+    }
     let generated = serde_json::to_value(Generated::openapi()).unwrap_or_default();
     let mut written = Value::Object(std::mem::take(&mut paths));
     to_openapi_31(&mut written);
