@@ -207,6 +207,7 @@ pub struct JobRow {
 
 /// One upcoming run, in the job's time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RunTime {
     /// RFC 3339 with the zone's offset, e.g. `2026-10-25T02:00:00+01:00`.
     pub rfc3339: String,
@@ -215,6 +216,7 @@ pub struct RunTime {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchedulePreview {
     pub description: String,
     pub next: Vec<RunTime>,
@@ -222,6 +224,7 @@ pub struct SchedulePreview {
 
 /// One backup already in the destination, and what the policy would do with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RetentionItem {
     pub object: String,
     pub keep: bool,
@@ -229,6 +232,7 @@ pub struct RetentionItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RetentionReport {
     pub destination: String,
     /// Why the destination could not be read, when it could not.

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 /// A notification channel as Settings lists it: never its settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChannelOption {
     pub id: i64,
     pub name: String,
@@ -18,6 +19,7 @@ pub struct ChannelOption {
 
 /// One event and the channels subscribed to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventSubscriptions {
     pub event: NotifyEvent,
     pub label: String,
@@ -25,6 +27,7 @@ pub struct EventSubscriptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SystemNotifications {
     /// Every notification channel, by name.
     pub channels: Vec<ChannelOption>,

@@ -46,6 +46,11 @@ async fn current(db: &sea_orm::DatabaseConnection) -> Result<SystemNotifications
     Ok(SystemNotifications { channels, events })
 }
 
+/// Whether the actor may change the subscriptions, asked before their input is read.
+pub fn may_write(actor: &Actor) -> Result<()> {
+    Ok(actor.require(Permission::SettingsWrite)?)
+}
+
 pub async fn get(ctx: &Ctx<'_>, actor: &Actor) -> Result<SystemNotifications> {
     actor.require(Permission::SettingsRead)?;
     current(&ctx.state.db).await

@@ -24,7 +24,7 @@ async fn stored(
         .filter(adapter_config::Column::Kind.eq(kind))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::invalid(format!("There is no {} #{id}.", kind_word(kind))))?;
+        .ok_or_else(|| ApiError::NotFound(format!("There is no {} #{id}.", kind_word(kind))))?;
     let config = secrets::open(&state.master_key, &row.config_encrypted)?;
     Ok((row, config))
 }
@@ -41,8 +41,9 @@ pub async fn databases(state: &AppState, source_id: i64) -> Result<Vec<String>> 
     let (row, config) = stored(state, source_id, AdapterKind::Source).await?;
     let source = adapters::registry::source(&row.adapter_id, &config)
         .map_err(|e| ApiError::invalid(format!("{}: {}", row.name, e.one_line())))?;
+    // The source failing to answer is its failure, not the caller's: 502.
     source.list_databases().await.map_err(|e| {
-        ApiError::invalid(format!(
+        ApiError::Transport(format!(
             "Cannot list the databases of {}: {}",
             row.name,
             e.one_line()

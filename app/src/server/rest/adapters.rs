@@ -7,9 +7,9 @@ use super::audit::{Client, ctx};
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{RestError, RestResult};
-use super::extract::Path;
+use super::extract::{Path, Query};
 use super::problem::Problem;
-use crate::api::adapter_types::AdapterKind;
+use crate::api::adapter_types::{AdapterKind, ConnectionReport};
 use crate::core::adapters::{self as uc, Config};
 use crate::server::adapter_store;
 use crate::server::state::AppState;
@@ -193,16 +193,71 @@ pub async fn test<K: Kind>(
     Path(id): Path<i64>,
 ) -> RestResult<Response> {
     let report = uc::test(&ctx(&state, &client), &caller.actor(), K::KIND, id).await?;
+    Ok(tested(report))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnsavedBody {
+    adapter_id: String,
+    #[serde(default)]
+    config: Map<String, Value>,
+}
+
+/// Tests settings before they are saved (the form's "Test connection"); stores nothing.
+pub async fn test_unsaved<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    input: Result<JsonBody<UnsavedBody>, RestError>,
+) -> RestResult<Response> {
+    let actor = caller.actor();
+    uc::may_write(&actor, K::KIND)?;
+    let JsonBody(input) = input?;
+    let config = Config::Json(input.config);
+    let report = uc::test_unsaved(
+        &ctx(&state, &client),
+        &actor,
+        K::KIND,
+        &input.adapter_id,
+        None,
+        config,
+    )
+    .await?;
+    Ok(tested(report))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthQuery {
+    limit: Option<u64>,
+}
+
+/// The latest health checks, newest first.
+pub async fn health_log<K: Kind>(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: Client,
+    Path(id): Path<i64>,
+    Query(q): Query<HealthQuery>,
+) -> RestResult<Json<Value>> {
+    let limit = super::paging::limit_up_to(q.limit, 100)?.unwrap_or(10);
+    let checks = uc::health_log(&ctx(&state, &client), &caller.actor(), K::KIND, id, limit).await?;
+    Ok(Json(json!({ "checks": checks })))
+}
+
+/// A connection test's answer: 200 when it connected, 502 with the adapter's own error.
+fn tested(report: ConnectionReport) -> Response {
     if report.ok {
-        return Ok(Json(
+        return Json(
             json!({"ok": true, "message": report.message, "millis": report.millis, "health": report.health}),
         )
-        .into_response());
+        .into_response();
     }
     let mut failed = Problem::new(StatusCode::BAD_GATEWAY, "connection_failed", report.message);
     failed.extra.insert("millis".into(), json!(report.millis));
     failed.extra.insert("health".into(), json!(report.health));
-    Ok(failed.into_response())
+    failed.into_response()
 }
 
 /// The adapter types the key may see, with their config fields.

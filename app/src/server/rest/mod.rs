@@ -13,6 +13,7 @@ pub mod extract;
 pub mod groups;
 pub mod job_answer;
 pub mod job_body;
+pub mod job_previews;
 pub mod jobs;
 pub mod notification_log;
 pub mod openapi;
@@ -24,6 +25,7 @@ pub mod problem;
 pub mod settings;
 pub mod sso;
 pub mod storage;
+pub mod system_notifications;
 pub mod users;
 
 use super::state::AppState;
@@ -47,6 +49,9 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(jobs::update).delete(jobs::delete),
         )
         .route("/jobs/{id}/enable", post(jobs::enable))
+        .route("/schedule-preview", get(job_previews::schedule))
+        .route("/retention-preview", post(job_previews::retention))
+        .route("/sources/{id}/databases", get(job_previews::databases))
         .route("/jobs/{id}/disable", post(jobs::disable))
         .route("/adapter-types", get(adapters::types))
         .route(
@@ -60,6 +65,11 @@ pub fn routes() -> Router<AppState> {
                 .delete(adapters::delete::<adapters::Sources>),
         )
         .route("/sources/{id}/test", post(adapters::test::<adapters::Sources>))
+        .route("/sources/test", post(adapters::test_unsaved::<adapters::Sources>))
+        .route(
+            "/sources/{id}/health-log",
+            get(adapters::health_log::<adapters::Sources>),
+        )
         .route(
             "/destinations",
             get(adapters::list::<adapters::Destinations>).post(adapters::create::<adapters::Destinations>),
@@ -73,6 +83,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/destinations/{id}/test",
             post(adapters::test::<adapters::Destinations>),
+        )
+        .route(
+            "/destinations/test",
+            post(adapters::test_unsaved::<adapters::Destinations>),
+        )
+        .route(
+            "/destinations/{id}/health-log",
+            get(adapters::health_log::<adapters::Destinations>),
         )
         .route(
             "/destinations/{id}/backups",
@@ -94,6 +112,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/notification-channels/{id}/test",
             post(adapters::test::<adapters::Channels>),
+        )
+        .route(
+            "/notification-channels/test",
+            post(adapters::test_unsaved::<adapters::Channels>),
+        )
+        .route(
+            "/notification-channels/{id}/health-log",
+            get(adapters::health_log::<adapters::Channels>),
         )
         .route("/notification-log", get(notification_log::list))
         .route("/notification-log/{id}", get(notification_log::get))
@@ -127,6 +153,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sso-providers/discovery", post(sso::discovery))
         .route("/settings", get(settings::list).put(settings::update))
+        .route(
+            "/system-notifications",
+            get(system_notifications::get).put(system_notifications::save),
+        )
         .fallback(|| async {
             error::RestError::new(crate::api::error::ApiError::NotFound(
                 "no such API route; see /api/v1/openapi.json".into(),

@@ -102,19 +102,28 @@ fn config_schema(adapter: &AdapterInfo, create: bool) -> Value {
         "properties": properties, "required": required})
 }
 
+/// Each adapter's body: its id, its settings and, to create one, a name.
 fn create_schema(kind: Kind) -> Value {
+    settings_schema(kind, true)
+}
+
+fn settings_schema(kind: Kind, named: bool) -> Value {
     let one_of: Vec<Value> = registry::of_kind(kind)
         .map(|adapter| {
             let needs_config = (adapter.schema)().iter().any(must_give);
-            let mut required = vec!["adapter_id", "name"];
+            let mut required = vec!["adapter_id"];
+            let mut properties = Map::new();
+            properties.insert("adapter_id".into(), json!({"const": adapter.id}));
+            if named {
+                required.push("name");
+                properties.insert("name".into(), name_schema());
+            }
             if needs_config {
                 required.push("config");
             }
+            properties.insert("config".into(), config_schema(adapter, true));
             json!({"type": "object", "title": adapter.label, "additionalProperties": false,
-                "required": required, "properties": {
-                    "adapter_id": {"const": adapter.id},
-                    "name": name_schema(),
-                    "config": config_schema(adapter, true)}})
+                "required": required, "properties": properties})
         })
         .collect();
     json!({"oneOf": one_of, "description": "The adapter and its settings, as GET /api/v1/adapter-types lists them. The settings are then checked by the adapter itself (URLs, paths the host allows, reachable addresses)."})
@@ -208,6 +217,28 @@ fn collection_paths(paths: &mut Map<String, Value>, c: &Collection) {
     tested["502"] = error_response(
         "The connection test failed: `code` is `connection_failed`, `detail` the adapter's own error, with `millis` and `health`",
     );
+    let mut tried = responses(("200", "Connected", Some(schema_ref("ConnectionOk"))), &["400"]);
+    tried["502"] = tested["502"].clone();
+    paths.insert(format!("/api/v1/{plural}/test"), json!({"post": {
+        "summary": format!("Test a {singular}'s settings before saving them (a connection of at most 15 s, or a test message); stores nothing (permission {perm}:write)"),
+        "requestBody": body(&format!("{schema}Test")),
+        "responses": tried
+    }}));
+    let mut limit = id_param();
+    if let Some(params) = limit.as_array_mut() {
+        params.push(
+            json!({"name": "limit", "in": "query", "description": "How many checks; 10 unless given",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100}}),
+        );
+    }
+    paths.insert(format!("/api/v1/{plural}/{{id}}/health-log"), json!({"get": {
+        "summary": format!("A {singular}'s latest health checks, newest first (permission {perm}:read)"),
+        "parameters": limit,
+        "responses": responses(("200", "The checks", Some(json!({"type": "object", "required": ["checks"], "properties": {
+            "checks": {"type": "array", "items": {"type": "object", "required": ["checked_at", "ok", "latency_ms"], "properties": {
+                "checked_at": {"type": "string"}, "ok": {"type": "boolean"},
+                "latency_ms": {"type": "integer"}, "error": {"type": ["string", "null"]}}}}}}))), &["404"])
+    }}));
     paths.insert(format!("/api/v1/{plural}/{{id}}/test"), json!({"post": {
         "summary": format!("Test the stored {singular} (a connection of at most 15 s, or a test message for a notification channel) and record the result as its health (permission {perm}:write)"),
         "parameters": id_param(),
@@ -232,6 +263,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
     for c in &COLLECTIONS {
         out.insert(format!("{}Create", c.schema), create_schema(c.kind));
         out.insert(format!("{}Update", c.schema), update_schema(c.kind));
+        out.insert(format!("{}Test", c.schema), settings_schema(c.kind, false));
     }
     out.insert("Adapter".into(), adapter_schema());
     out.insert("AdapterType".into(), adapter_type_schema());

@@ -16,7 +16,7 @@ fn problem() -> Value {
                 "field": {"type": "string", "description": "A body field (`destinations[0]`), a query or a path parameter"},
                 "detail": {"type": "string"}}}},
         "millis": {"type": "integer", "description": "A failed connection test: how long it took"},
-        "health": {"type": "string", "description": "A failed connection test: the adapter's health now"}}})
+        "health": {"type": ["string", "null"], "description": "A failed connection test: the adapter's health now (null when nothing is stored yet)"}}})
 }
 
 pub fn all() -> Value {

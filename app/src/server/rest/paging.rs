@@ -9,9 +9,14 @@ pub const MAX_LIMIT: u64 = 500;
 
 /// `limit` as given, or a 400 naming it when it is out of bounds.
 pub fn limit(limit: Option<u64>) -> Result<Option<u64>, RestError> {
+    limit_up_to(limit, MAX_LIMIT)
+}
+
+/// The same for a list that keeps fewer rows than [`MAX_LIMIT`].
+pub fn limit_up_to(limit: Option<u64>, max: u64) -> Result<Option<u64>, RestError> {
     match limit {
-        Some(l) if !(1..=MAX_LIMIT).contains(&l) => {
-            let detail = format!("limit must be between 1 and {MAX_LIMIT}, not {l}");
+        Some(l) if !(1..=max).contains(&l) => {
+            let detail = format!("limit must be between 1 and {max}, not {l}");
             Err(RestError::rejected(
                 StatusCode::BAD_REQUEST,
                 detail.clone(),
