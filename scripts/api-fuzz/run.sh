@@ -66,7 +66,8 @@ call POST /users "{\"email\":\"ops@example.com\",\"name\":\"Ops\",\"password\":\
 call POST /notification-channels '{"adapter_id":"webhook","name":"hook","config":{"url":"http://127.0.0.1:9/hook"}}' >/dev/null
 
 status=0
-in_ns "$VENV/bin/st" --config-file scripts/api-fuzz/schemathesis.toml run "$BASE/api/v1/openapi.json" \
+# Run from the scratch folder: schemathesis keeps a cache in its working directory.
+in_ns env -C "$WORK" "$VENV/bin/st" --config-file "$PWD/scripts/api-fuzz/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
   --header "Authorization: Bearer $KEY" \
   --checks all \
   --max-examples "$EXAMPLES" \

@@ -44,7 +44,8 @@ pub async fn totp_status() -> Result<TotpSummary, ApiError> {
 /// never confirmed). Refused while one is set up.
 #[server(endpoint = "totp_begin")]
 pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
-    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::account_audit::{self, AccountEvent};
+    use crate::server::audit::Actor;
     use crate::server::auth::{Need, guard, respond};
     use crate::server::{totp, totp_store};
     respond(async {
@@ -55,17 +56,11 @@ pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
         let secret = totp_store::begin(db, &caller.state.master_key, me.user_id, chrono::Utc::now()).await?;
         let url = totp::otpauth_url(&secret, &me.email)?;
         let qr_svg = totp::qr_svg(&url)?;
-        audit::record(
+        account_audit::record(
             db,
             Actor::User(me),
             &caller.client,
-            Entry {
-                action: "totp.begin",
-                resource_type: "user",
-                resource_id: Some(me.user_id.to_string()),
-                summary: "started setting up an authenticator app".into(),
-                success: true,
-            },
+            AccountEvent::TotpBegun { user_id: me.user_id },
         )
         .await?;
         Ok(TotpEnrolment { qr_svg, secret })
@@ -77,7 +72,8 @@ pub async fn totp_begin() -> Result<TotpEnrolment, ApiError> {
 /// the only time they are shown.
 #[server(endpoint = "totp_confirm")]
 pub async fn totp_confirm(code: String) -> Result<Vec<String>, ApiError> {
-    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::account_audit::{self, AccountEvent};
+    use crate::server::audit::Actor;
     use crate::server::auth::{Need, guard, respond};
     use crate::server::totp_store;
     respond(async move {
@@ -100,15 +96,13 @@ pub async fn totp_confirm(code: String) -> Result<Vec<String>, ApiError> {
                 false,
             ),
         };
-        audit::record(
+        account_audit::record(
             db,
             Actor::User(me),
             &caller.client,
-            Entry {
-                action: "totp.enable",
-                resource_type: "user",
-                resource_id: Some(me.user_id.to_string()),
-                summary: summary.into(),
+            AccountEvent::TotpEnable {
+                user_id: me.user_id,
+                summary,
                 success,
             },
         )
@@ -121,7 +115,8 @@ pub async fn totp_confirm(code: String) -> Result<Vec<String>, ApiError> {
 /// Turns the authenticator app off; needs a current code from it (not a backup code).
 #[server(endpoint = "totp_disable")]
 pub async fn totp_disable(code: String) -> Result<(), ApiError> {
-    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::account_audit::{self, AccountEvent};
+    use crate::server::audit::Actor;
     use crate::server::auth::{Need, guard, respond};
     use crate::server::{totp_limits, totp_store};
     respond(async move {
@@ -141,20 +136,13 @@ pub async fn totp_disable(code: String) -> Result<(), ApiError> {
         } else {
             attempt.failed();
         }
-        audit::record(
+        account_audit::record(
             db,
             Actor::User(me),
             &caller.client,
-            Entry {
-                action: "totp.disable",
-                resource_type: "user",
-                resource_id: Some(me.user_id.to_string()),
-                summary: if accepted {
-                    "turned off the authenticator app (TOTP) and its backup codes".into()
-                } else {
-                    "could not turn off the authenticator app: the code was refused".into()
-                },
-                success: accepted,
+            AccountEvent::TotpDisable {
+                user_id: me.user_id,
+                accepted,
             },
         )
         .await?;

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 /// spaces and case do not matter). Finishes the pending sign-in and goes to `/`.
 #[server(endpoint = "verify_totp_login")]
 pub async fn verify_totp_login(code: String) -> Result<(), ApiError> {
-    use crate::server::audit::{self, Actor, Entry};
+    use crate::server::account_audit::{self, AccountEvent};
+    use crate::server::audit::Actor;
     use crate::server::auth::{Need, guard, respond};
     use crate::server::totp_store::{self, BAD_CODE};
     use crate::server::{mfa, totp_limits};
@@ -38,19 +39,16 @@ pub async fn verify_totp_login(code: String) -> Result<(), ApiError> {
         } else {
             match totp_store::use_backup_code(db, key, &row, code).await? {
                 Some(left) => {
-                    audit::record(
+                    account_audit::record(
                         db,
                         Actor::UserRow {
                             id: user.id,
                             email: &user.email,
                         },
                         &caller.client,
-                        Entry {
-                            action: "totp.backup_code_used",
-                            resource_type: "user",
-                            resource_id: Some(user.id.to_string()),
-                            summary: format!("used a backup code to sign in; {left} left"),
-                            success: true,
+                        AccountEvent::TotpBackupCodeUsed {
+                            user_id: user.id,
+                            left,
                         },
                     )
                     .await?;

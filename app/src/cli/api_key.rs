@@ -31,19 +31,14 @@ pub async fn create(
         now,
     )
     .await?;
-    crate::server::audit::record(
+    crate::server::account_audit::record(
         &connection,
         crate::server::audit::Actor::Anonymous("cli"),
         &Default::default(),
-        crate::server::audit::Entry {
-            action: "api_key.create",
-            resource_type: "api_key",
-            resource_id: Some(model.id.to_string()),
-            summary: format!(
-                "created API key {} ({}) from the command line",
-                model.name, model.prefix
-            ),
-            success: true,
+        crate::server::account_audit::AccountEvent::ApiKeyCreatedByCli {
+            id: model.id,
+            name: &model.name,
+            prefix: &model.prefix,
         },
     )
     .await?;

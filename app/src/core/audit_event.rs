@@ -4,6 +4,7 @@
 use super::{Actor, Ctx};
 use crate::api::adapter_types::AdapterKind;
 use crate::engine::CancelOutcome;
+use crate::server::account_audit::{API_KEY_CREATE, USER_CREATE};
 use crate::server::audit::{self, Entry};
 use crate::server::error::Result;
 use crate::server::job_store::Saved;
@@ -207,7 +208,7 @@ impl AuditEvent<'_> {
             AuditEvent::GroupCreate { .. } => "group.create",
             AuditEvent::GroupUpdate { .. } => "group.update",
             AuditEvent::GroupDelete { .. } => "group.delete",
-            AuditEvent::UserCreate { .. } => "user.create",
+            AuditEvent::UserCreate { .. } => USER_CREATE,
             AuditEvent::UserUpdate { .. } => "user.update",
             AuditEvent::UserDisable { .. } => "user.disable",
             AuditEvent::UserEnable { .. } => "user.enable",
@@ -218,7 +219,7 @@ impl AuditEvent<'_> {
             AuditEvent::SsoDelete { .. } => "sso.delete",
             AuditEvent::SettingsUpdate { .. } => "settings.update",
             AuditEvent::SystemNotificationsUpdate { .. } => "settings.notifications",
-            AuditEvent::ApiKeyCreate { .. } => "api_key.create",
+            AuditEvent::ApiKeyCreate { .. } => API_KEY_CREATE,
             AuditEvent::ApiKeyRevoke { .. } => "api_key.revoke",
             AuditEvent::BackupDownload { .. } => "backup.download",
             AuditEvent::BackupVerify { .. } => "backup.verify",

@@ -1,6 +1,7 @@
 //! The sign-in flows behind the server functions: first-run setup, login, logout.
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::{Caller, append_set_cookie};
 use super::error::{Result, ServerError};
 use super::rate_limit::describe_wait;
@@ -60,22 +61,17 @@ pub async fn setup_admin(
             _ => e.into(),
         });
     }
-    audit::record(
+    account_audit::record(
         &txn,
         Actor::UserRow {
             id: admin.id,
             email: &admin.email,
         },
         &caller.client,
-        Entry {
-            action: "setup.complete",
-            resource_type: "user",
-            resource_id: Some(admin.id.to_string()),
-            summary: format!(
-                "first administrator {} created in group {}",
-                admin.email, group.name
-            ),
-            success: true,
+        AccountEvent::SetupComplete {
+            user_id: admin.id,
+            email: &admin.email,
+            group: &group.name,
         },
     )
     .await?;
@@ -148,20 +144,14 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     active.update(&state.db).await?;
-    audit::record(
+    account_audit::record(
         &state.db,
         Actor::UserRow {
             id: user.id,
             email: &user.email,
         },
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: "signed in with password".into(),
-            success: true,
-        },
+        AccountEvent::SignedIn { how: "password" },
     )
     .await?;
     start_session(caller, &user, "password").await
@@ -169,16 +159,12 @@ pub async fn login(caller: &Caller, email: String, password: String) -> Result<(
 
 async fn audit_login_failure(caller: &Caller, email: &str, reason: &str) -> Result<()> {
     tracing::info!(email, reason, ip = ?caller.client.ip, "sign-in refused");
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::Anonymous(email),
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("sign-in refused: {reason}"),
-            success: false,
+        AccountEvent::SignInRefused {
+            why: format!("sign-in refused: {reason}"),
         },
     )
     .await
@@ -219,20 +205,14 @@ async fn start_pending(caller: &Caller, user: &user::Model) -> Result<()> {
         Utc::now(),
     )
     .await?;
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::UserRow {
             id: user.id,
             email: &user.email,
         },
         &caller.client,
-        Entry {
-            action: "auth.password",
-            resource_type: "session",
-            resource_id: None,
-            summary: "password accepted; waiting for the second factor".into(),
-            success: true,
-        },
+        AccountEvent::PasswordAccepted,
     )
     .await?;
     append_set_cookie(&session::set_cookie(&token, caller.state.config.secure_cookies()));
@@ -247,20 +227,14 @@ pub async fn logout(caller: &Caller) -> Result<()> {
     };
     if let Some(ended) = ended {
         let email = caller.user.as_ref().map(|u| u.email.as_str()).unwrap_or("");
-        audit::record(
+        account_audit::record(
             &caller.state.db,
             Actor::UserRow {
                 id: ended.user_id,
                 email,
             },
             &caller.client,
-            Entry {
-                action: "auth.logout",
-                resource_type: "session",
-                resource_id: Some(ended.id.to_string()),
-                summary: "signed out".into(),
-                success: true,
-            },
+            AccountEvent::SignedOut { session_id: ended.id },
         )
         .await?;
     }

@@ -1,6 +1,7 @@
 //! Second factors: which ones a user has, and finishing a sign-in that waited for one.
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::Caller;
 use super::error::Result;
 use super::session;
@@ -61,19 +62,15 @@ pub async fn complete(
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     active.update(&caller.state.db).await?;
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::UserRow {
             id: user.id,
             email: &user.email,
         },
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("signed in with {} + {method}", pending.auth_method),
-            success: true,
+        AccountEvent::SignedIn {
+            how: &format!("{} + {method}", pending.auth_method),
         },
     )
     .await?;
@@ -82,16 +79,12 @@ pub async fn complete(
 
 /// A wrong second factor: audited like a failed sign-in and counted by the rate limiter.
 pub async fn record_failure(caller: &Caller, user: &user::Model, what: &str) -> Result<()> {
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::Anonymous(&user.email),
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("second factor refused: {what}"),
-            success: false,
+        AccountEvent::SignInRefused {
+            why: format!("second factor refused: {what}"),
         },
     )
     .await

@@ -1,5 +1,6 @@
 //! Server-only code: configuration, state, authentication and the HTTP surface.
 
+pub mod account_audit;
 pub mod adapter_forms;
 pub mod adapter_health;
 pub mod adapter_open;

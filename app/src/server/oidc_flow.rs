@@ -3,7 +3,8 @@
 //! saying why not). They sit outside the page middleware, which would send a
 //! signed-out browser to /login.
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::ClientInfo;
 use super::oidc_client::{self, Exchange, Identity};
 use super::oidc_decide::{self, Account, Decision, Facts};
@@ -154,16 +155,12 @@ async fn fail(state: &AppState, client: &ClientInfo, slug: &str, err: FlowError)
         .email()
         .map(str::to_string)
         .unwrap_or_else(|| format!("sso:{slug}"));
-    let recorded = audit::record(
+    let recorded = account_audit::record(
         &state.db,
         Actor::Anonymous(&label),
         client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("SSO sign-in with {slug} refused: {}", err.reason()),
-            success: false,
+        AccountEvent::SignInRefused {
+            why: format!("SSO sign-in with {slug} refused: {}", err.reason()),
         },
     )
     .await;
@@ -303,8 +300,11 @@ async fn resolve_user(
                 state,
                 client,
                 &user,
-                ("sso.link", true),
-                format!("linked {} to its {} identity", user.email, provider.slug),
+                AccountEvent::SsoLinked {
+                    user_id: user.id,
+                    email: &user.email,
+                    slug: &provider.slug,
+                },
             )
             .await?;
             Ok(user)
@@ -316,11 +316,13 @@ async fn resolve_user(
                 state,
                 client,
                 &user,
-                ("user.create", true),
-                format!(
-                    "created {} on first sign-in with SSO {}",
-                    user.email, provider.slug
-                ),
+                AccountEvent::SsoProvisioned {
+                    user_id: user.id,
+                    summary: format!(
+                        "created {} on first sign-in with SSO {}",
+                        user.email, provider.slug
+                    ),
+                },
             )
             .await?;
             Ok(user)
@@ -418,8 +420,7 @@ async fn start_pending(
         state,
         client,
         user,
-        ("auth.sso", false),
-        format!("SSO {} accepted; waiting for the second factor", provider.slug),
+        AccountEvent::SsoAccepted { slug: &provider.slug },
     )
     .await?;
     Ok(SignedIn {
@@ -458,39 +459,29 @@ async fn sign_in(
         state,
         client,
         user,
-        ("auth.login", false),
-        format!("signed in with SSO {}", provider.slug),
+        AccountEvent::SignedIn {
+            how: &format!("SSO {}", provider.slug),
+        },
     )
     .await?;
     Ok(SignedIn { token, next: "/" })
 }
 
-/// A successful step, audited as `user` about their account (`on_user`) or session.
+/// A successful step, audited as done by `user`.
 async fn audit_success(
     state: &AppState,
     client: &ClientInfo,
     user: &user::Model,
-    (action, on_user): (&str, bool),
-    summary: String,
+    event: AccountEvent<'_>,
 ) -> Result<(), FlowError> {
-    let (resource_type, resource_id) = match on_user {
-        true => ("user", Some(user.id.to_string())),
-        false => ("session", None),
-    };
-    audit::record(
+    account_audit::record(
         &state.db,
         Actor::UserRow {
             id: user.id,
             email: &user.email,
         },
         client,
-        Entry {
-            action,
-            resource_type,
-            resource_id,
-            summary,
-            success: true,
-        },
+        event,
     )
     .await
     .map_err(internal)

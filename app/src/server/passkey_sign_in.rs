@@ -1,7 +1,8 @@
 //! Signing in with a passkey: as the second step after a password, or alone
 //! (passwordless, with a discoverable credential that names its user).
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::Caller;
 use super::error::{Result, ServerError};
 use super::passkey_ceremonies::Ceremony;
@@ -87,16 +88,12 @@ async fn refuse(caller: &Caller, email: Option<&str>, reason: &str) -> Result<()
         with_limiter(&limits.by_account, |l| l.record_failure(email, now));
     }
     tracing::info!(email, reason, ip = ?caller.client.ip, "passkey refused");
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::Anonymous(email.unwrap_or("unknown passkey")),
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: format!("passkey refused: {reason}"),
-            success: false,
+        AccountEvent::SignInRefused {
+            why: format!("passkey refused: {reason}"),
         },
     )
     .await?;
@@ -228,20 +225,14 @@ pub async fn finish_passwordless(caller: &Caller, ceremony: String, credential: 
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now()));
     active.update(&caller.state.db).await?;
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::UserRow {
             id: user.id,
             email: &user.email,
         },
         &caller.client,
-        Entry {
-            action: "auth.login",
-            resource_type: "session",
-            resource_id: None,
-            summary: "signed in with passkey".into(),
-            success: true,
-        },
+        AccountEvent::SignedIn { how: "passkey" },
     )
     .await?;
     flows::start_session(caller, &user, "passkey").await

@@ -1,7 +1,8 @@
 //! A user's own passkeys: registering one, listing, renaming and deleting them.
 //! Signing in with one is in `passkey_sign_in`.
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::{AuthUser, Caller};
 use super::error::{Result, ServerError};
 use super::passkey_ceremonies::Ceremony;
@@ -167,16 +168,13 @@ pub async fn finish_registration(caller: &Caller, ceremony: String, credential: 
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "passkey.register",
-            resource_type: "passkey",
-            resource_id: Some(row.id.to_string()),
-            summary: format!("passkey {name:?} registered"),
-            success: true,
+        AccountEvent::PasskeyRegistered {
+            id: row.id,
+            name: &name,
         },
     )
     .await
@@ -202,16 +200,14 @@ pub async fn rename(caller: &Caller, id: i64, name: String) -> Result<()> {
     let mut active: passkey::ActiveModel = found.into();
     active.name = Set(name.clone());
     active.update(&caller.state.db).await?;
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "passkey.rename",
-            resource_type: "passkey",
-            resource_id: Some(id.to_string()),
-            summary: format!("passkey {old:?} renamed to {name:?}"),
-            success: true,
+        AccountEvent::PasskeyRenamed {
+            id,
+            old: &old,
+            new: &name,
         },
     )
     .await
@@ -224,16 +220,13 @@ pub async fn delete(caller: &Caller, id: i64) -> Result<()> {
     passkey::Entity::delete_by_id(found.id)
         .exec(&caller.state.db)
         .await?;
-    audit::record(
+    account_audit::record(
         &caller.state.db,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "passkey.delete",
-            resource_type: "passkey",
-            resource_id: Some(id.to_string()),
-            summary: format!("passkey {:?} deleted", found.name),
-            success: true,
+        AccountEvent::PasskeyDeleted {
+            id,
+            name: &found.name,
         },
     )
     .await

@@ -1,7 +1,8 @@
 //! The caller's own sessions and password, from the profile page. Everything here is
 //! scoped to the caller's user id: another user's session is simply not found.
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::Caller;
 use super::error::{Result, ServerError};
 use super::{password, rate_limit, session, user_agent};
@@ -59,22 +60,15 @@ pub async fn revoke(caller: &Caller, id: i64) -> Result<bool> {
     };
     session_entity::Entity::delete_by_id(found.id).exec(&txn).await?;
     let current = found.id == me.session_id;
-    audit::record(
+    account_audit::record(
         &txn,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "session.revoke",
-            resource_type: "session",
-            resource_id: Some(found.id.to_string()),
-            summary: format!(
-                "ended {} session #{} ({}, {})",
-                if current { "their current" } else { "their" },
-                found.id,
-                user_agent::describe(found.user_agent.as_deref()),
-                found.ip.as_deref().unwrap_or("unknown address")
-            ),
-            success: true,
+        AccountEvent::SessionRevoked {
+            session_id: found.id,
+            current,
+            device: user_agent::describe(found.user_agent.as_deref()),
+            ip: found.ip.as_deref().unwrap_or("unknown address"),
         },
     )
     .await?;
@@ -128,17 +122,11 @@ pub async fn change_password(caller: &Caller, current: &str, new: &str, confirm:
             .lock()
             .map_err(|_| poisoned())?
             .record_failure(&found.email, Instant::now());
-        audit::record(
+        account_audit::record(
             db,
             Actor::User(me),
             &caller.client,
-            Entry {
-                action: "user.password_change",
-                resource_type: "user",
-                resource_id: Some(me.user_id.to_string()),
-                summary: "password change refused: the current password was wrong".into(),
-                success: false,
-            },
+            AccountEvent::PasswordChangeRefused { user_id: me.user_id },
         )
         .await?;
         return Err(ApiError::invalid("The current password is wrong.").into());
@@ -159,16 +147,13 @@ pub async fn change_password(caller: &Caller, current: &str, new: &str, confirm:
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     let ended = session::revoke_all_for_user(&txn, me.user_id, Some(me.session_id)).await?;
-    audit::record(
+    account_audit::record(
         &txn,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "user.password_change",
-            resource_type: "user",
-            resource_id: Some(me.user_id.to_string()),
-            summary: format!("changed their password and ended {ended} other session(s)"),
-            success: true,
+        AccountEvent::PasswordChanged {
+            user_id: me.user_id,
+            other_sessions_ended: ended,
         },
     )
     .await?;

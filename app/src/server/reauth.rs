@@ -3,7 +3,8 @@
 //! last five minutes, so a session left open or stolen cannot swap the account's second
 //! factors (finding 14 of docs/SECURITY.md).
 
-use super::audit::{self, Actor, Entry};
+use super::account_audit::{self, AccountEvent};
+use super::audit::Actor;
 use super::auth::Caller;
 use super::error::{Result, ServerError};
 use super::rate_limit::describe_wait;
@@ -103,20 +104,14 @@ pub async fn confirm(caller: &Caller, password: String, code: String) -> Result<
         return Err(ApiError::invalid("Enter your password or a code from your authenticator app.").into());
     };
     let db = &caller.state.db;
-    audit::record(
+    account_audit::record(
         db,
         Actor::User(me),
         &caller.client,
-        Entry {
-            action: "auth.reauthenticate",
-            resource_type: "session",
-            resource_id: Some(found.id.to_string()),
-            summary: if accepted {
-                format!("confirmed their identity with their {method}")
-            } else {
-                format!("identity confirmation refused: wrong {method}")
-            },
-            success: accepted,
+        AccountEvent::Reauthenticated {
+            session_id: found.id,
+            method,
+            accepted,
         },
     )
     .await?;

@@ -87,3 +87,63 @@ fn a_stray_check_is_found() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The files that may spell an audit entry by hand: the writer, and the two typed event
+/// lists (the use cases', and signing in and one's own account).
+const ENTRY_MAKERS: [&str; 3] = [
+    "server/audit.rs",
+    "core/audit_event.rs",
+    "server/account_audit.rs",
+];
+
+/// The files under `src` that build an audit `Entry` (a stringly-typed action) themselves.
+fn untyped_entries(src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if ENTRY_MAKERS.contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let raw_record = line
+                .match_indices("audit::record(")
+                .any(|(i, _)| !line[..i].ends_with("account_"));
+            if line.contains("Entry {") || raw_record {
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn audit_entries_are_typed_events() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let found = untyped_entries(&src);
+    assert!(
+        found.is_empty(),
+        "audit entries spelled by hand:\n{}",
+        found.join("\n")
+    );
+    let dir = std::env::temp_dir().join(format!("typed-audit-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("server")).unwrap();
+    let typed = "account_audit::record(db, who, client, AccountEvent::PasswordAccepted).await?;";
+    std::fs::write(dir.join("server/mfa.rs"), typed).unwrap();
+    std::fs::write(
+        dir.join("server/flows.rs"),
+        "audit::record(db, who, client, e).await?;",
+    )
+    .unwrap();
+    assert_eq!(
+        untyped_entries(&dir),
+        ["server/flows.rs:1: audit::record(db, who, client, e).await?;"]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
