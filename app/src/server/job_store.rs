@@ -62,24 +62,31 @@ pub fn policy(r: &RetentionInput) -> Policy {
 
 /// The stored JSON as the form edits it; an unreadable policy shows as the default.
 pub fn retention_input(stored: &Value) -> RetentionInput {
+    serde_json::from_value::<Policy>(stored.clone())
+        .map(policy_input)
+        .unwrap_or_default()
+}
+
+/// A policy as the form edits it.
+pub fn policy_input(policy: Policy) -> RetentionInput {
     let defaults = RetentionInput::default();
-    match serde_json::from_value::<Policy>(stored.clone()) {
-        Ok(Policy::KeepAll) => RetentionInput {
+    match policy {
+        Policy::KeepAll => RetentionInput {
             kind: RetentionKind::KeepAll,
             ..defaults
         },
-        Ok(Policy::KeepLast { count }) => RetentionInput {
+        Policy::KeepLast { count } => RetentionInput {
             kind: RetentionKind::KeepLast,
             keep_last: count,
             ..defaults
         },
-        Ok(Policy::Gfs {
+        Policy::Gfs {
             daily,
             weekly,
             monthly,
             yearly,
             ..
-        }) => RetentionInput {
+        } => RetentionInput {
             kind: RetentionKind::Gfs,
             daily,
             weekly,
@@ -87,7 +94,6 @@ pub fn retention_input(stored: &Value) -> RetentionInput {
             yearly,
             ..defaults
         },
-        Err(_) => defaults,
     }
 }
 

@@ -34,29 +34,38 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The files under `src` that check a permission where they should not.
-fn stray_checks(src: &Path) -> Vec<String> {
+/// Every line of the Rust files under `src` that `hit` matches, as `path:line: text`,
+/// leaving out the files `skip` names (paths relative to `src`).
+fn scan(src: &Path, skip: impl Fn(&str) -> bool, hit: impl Fn(&str) -> bool) -> Vec<String> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
-    let mut stray = Vec::new();
+    let mut found = Vec::new();
     for file in files {
         let rel = file
             .strip_prefix(src)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let exempt = rel.starts_with("core/") || rel.starts_with("pages/") || ALLOWED.contains(&rel.as_str());
-        if exempt {
+        if skip(&rel) {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
         for (n, line) in text.lines().enumerate() {
-            if CHECKS.iter().any(|c| line.contains(c)) {
-                stray.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+            if hit(line) {
+                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
             }
         }
     }
-    stray
+    found
+}
+
+/// The files under `src` that check a permission where they should not.
+fn stray_checks(src: &Path) -> Vec<String> {
+    scan(
+        src,
+        |rel| rel.starts_with("core/") || rel.starts_with("pages/") || ALLOWED.contains(&rel),
+        |line| CHECKS.iter().any(|c| line.contains(c)),
+    )
 }
 
 #[test]
@@ -98,29 +107,16 @@ const ENTRY_MAKERS: [&str; 3] = [
 
 /// The files under `src` that build an audit `Entry` (a stringly-typed action) themselves.
 fn untyped_entries(src: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
-    let mut found = Vec::new();
-    for file in files {
-        let rel = file
-            .strip_prefix(src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if ENTRY_MAKERS.contains(&rel.as_str()) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file).unwrap();
-        for (n, line) in text.lines().enumerate() {
+    scan(
+        src,
+        |rel| ENTRY_MAKERS.contains(&rel),
+        |line| {
             let raw_record = line
                 .match_indices("audit::record(")
                 .any(|(i, _)| !line[..i].ends_with("account_"));
-            if line.contains("Entry {") || raw_record {
-                found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
-            }
-        }
-    }
-    found
+            line.contains("Entry {") || raw_record
+        },
+    )
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! stored policy), so a job read can be sent back as it is.
 
 use crate::api::error::ApiError;
-use crate::api::job_types::{CompressionKind, JobChannel, JobInput, RetentionInput, RetentionKind};
+use crate::api::job_types::{CompressionKind, JobChannel, JobInput, RetentionInput};
+use crate::server::job_store;
+use adapters::retention::Policy;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,31 +86,23 @@ pub enum Retention {
 
 impl From<Retention> for RetentionInput {
     fn from(r: Retention) -> Self {
-        let defaults = RetentionInput::default();
-        match r {
-            Retention::KeepAll => RetentionInput {
-                kind: RetentionKind::KeepAll,
-                ..defaults
-            },
-            Retention::KeepLast { count } => RetentionInput {
-                kind: RetentionKind::KeepLast,
-                keep_last: count,
-                ..defaults
-            },
+        let policy = match r {
+            Retention::KeepAll => Policy::KeepAll,
+            Retention::KeepLast { count } => Policy::KeepLast { count },
             Retention::Gfs {
                 daily,
                 weekly,
                 monthly,
                 yearly,
-            } => RetentionInput {
-                kind: RetentionKind::Gfs,
+            } => Policy::Gfs {
                 daily,
                 weekly,
                 monthly,
                 yearly,
-                ..defaults
+                keep_last: 0,
             },
-        }
+        };
+        job_store::policy_input(policy)
     }
 }
 
