@@ -39,7 +39,8 @@ step "clippy (browser build)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests"
-cargo test --workspace
+# Four at a time on two cores: many tests wait on PostgreSQL, child processes or timers.
+cargo test --workspace -- --test-threads=4
 
 step "site and server binary"
 scripts/build-site.sh dev

@@ -81,6 +81,8 @@ fn start(inner: Arc<Inner>, execution: execution::Model) {
             }
         };
         let status = record.status;
+        // Once the outcome is stored nobody may still read live progress for it.
+        inner.board.clear(id);
         if let Err(e) = execute::finish(&inner, id, record).await {
             tracing::error!(execution = id, error = %e, "cannot record the outcome of an execution");
         }
@@ -89,7 +91,6 @@ fn start(inner: Arc<Inner>, execution: execution::Model) {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&id);
-        inner.board.clear(id);
         inner.board.send(Event::Status {
             execution_id: id,
             status,
