@@ -1,6 +1,6 @@
 // Runs every tests/*.test.mjs, three files at a time (each has its own server, data
-// folder, ports and databases), the longest first: with the long
-// ones last, the run ends waiting on one of them while the other slot sits idle.
+// folder, ports and databases), the longest first: with a long one last, the run would
+// end waiting on it while the other slots sit idle.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
