@@ -70,6 +70,14 @@ test('a job made in the console runs now and stores its backup', async () => {
   await page.waitForFunction(() => /02:00/.test(document.querySelector('#cron-description')?.textContent ?? ''));
   await page.waitForFunction(() => [...document.querySelectorAll('#cron-next li')].every((li) => / 02:00:00 CE/.test(li.textContent)));
   assert.equal(await page.locator('#cron-next li').count(), 5);
+  // Every second of 09:30: five adjacent seconds, none skipped.
+  await page.fill('#job-cron', '* 30 9 * * *');
+  await page.waitForFunction(() => {
+    const runs = [...document.querySelectorAll('#cron-next li')].map((li) => li.textContent);
+    return runs.length === 5 && runs.every((text, i) => text.includes(` 09:30:0${i} `));
+  });
+  await page.click('#cron-help summary');
+  assert.match(await textOf(page, '#cron-help'), /runs at the end of the gap/);
   await page.fill('#job-cron', '61 * * * *');
   await page.waitForSelector('#cron-error');
   assert.match(await textOf(page, '#cron-error'), /invalid cron expression "61 \* \* \* \*"/);

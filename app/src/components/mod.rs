@@ -1,5 +1,6 @@
 //! Widgets shared by several pages.
 
+pub mod cron_help;
 pub mod cron_preview;
 pub mod error_note;
 pub mod form_test;

@@ -14,7 +14,8 @@ mod read_run;
 mod recovery;
 mod retention_apply;
 mod runner;
-pub mod scheduler;
+pub mod schedule;
+mod scheduler;
 
 pub use error::EngineError;
 pub use progress::Event;

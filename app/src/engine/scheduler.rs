@@ -5,11 +5,9 @@
 //! which is what makes a tick unique across instances, and tokio-cron-scheduler hands its
 //! callbacks no scheduled time (only "now", late by up to its polling interval).
 
+use super::schedule::Schedule;
 use super::{EngineError, Inner, queue};
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use croner::Cron;
-use croner::parser::{CronParser, Seconds};
+use chrono::Utc;
 use entity::enums::ExecutionTrigger;
 use entity::job;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -56,36 +54,6 @@ impl Scheduler {
     }
 }
 
-/// Parses a 5-field (minute precision) or 6-field (leading seconds) cron expression.
-pub fn parse(expression: &str) -> Result<Cron, String> {
-    CronParser::builder()
-        .seconds(Seconds::Optional)
-        .build()
-        .parse(expression.trim())
-        .map_err(|e| format!("invalid cron expression {expression:?}: {e}"))
-}
-
-pub fn parse_timezone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>()
-        .map_err(|_| format!("unknown time zone {name:?} (use an IANA name such as Europe/Paris)"))
-}
-
-/// The next `count` times the schedule fires after `after`, for the console's preview.
-pub fn upcoming(
-    expression: &str,
-    timezone: &str,
-    after: DateTime<Utc>,
-    count: usize,
-) -> Result<Vec<DateTime<Utc>>, String> {
-    let cron = parse(expression)?;
-    let tz = parse_timezone(timezone)?;
-    Ok(cron
-        .iter_after(after.with_timezone(&tz))
-        .take(count)
-        .map(|t| t.with_timezone(&Utc))
-        .collect())
-}
-
 pub(crate) async fn schedule_all(inner: &Arc<Inner>) -> Result<(), EngineError> {
     let jobs = job::Entity::find()
         .filter(job::Column::Enabled.eq(true))
@@ -114,10 +82,9 @@ fn arm(inner: &Arc<Inner>, job: &job::Model) {
     if inner.shutdown.is_cancelled() {
         return;
     }
-    let schedule = parse(&job.cron).and_then(|c| Ok((c, parse_timezone(&job.timezone)?)));
-    match schedule {
-        Ok((cron, tz)) => {
-            let handle = tokio::spawn(tick_loop(inner.clone(), job.id, cron, tz));
+    match Schedule::new(&job.cron, &job.timezone) {
+        Ok(schedule) => {
+            let handle = tokio::spawn(tick_loop(inner.clone(), job.id, schedule));
             inner.scheduler.replace(job.id, Some(handle));
         }
         Err(reason) => {
@@ -127,17 +94,17 @@ fn arm(inner: &Arc<Inner>, job: &job::Model) {
     }
 }
 
-async fn tick_loop(inner: Arc<Inner>, job_id: i64, cron: Cron, tz: Tz) {
-    let mut after = Utc::now().with_timezone(&tz);
+async fn tick_loop(inner: Arc<Inner>, job_id: i64, schedule: Schedule) {
+    let mut after = Utc::now();
     loop {
-        let next = match cron.find_next_occurrence(&after, false) {
-            Ok(next) => next,
-            Err(e) => {
-                tracing::warn!(job = job_id, error = %e, "the schedule has no next run");
+        let at = match schedule.next_after(after) {
+            Ok(at) => at,
+            Err(reason) => {
+                tracing::warn!(job = job_id, "not scheduled any more: {reason}");
                 return;
             }
         };
-        let at = next.with_timezone(&Utc);
+        tracing::debug!(job = job_id, %at, "armed");
         let wait = (at - Utc::now()).to_std().unwrap_or_default();
         tokio::select! {
             _ = inner.shutdown.cancelled() => return,
@@ -150,7 +117,7 @@ async fn tick_loop(inner: Arc<Inner>, job_id: i64, cron: Cron, tz: Tz) {
         }
         if Utc::now() - at > MAX_LATENESS {
             tracing::warn!(job = job_id, %at, "missed a scheduled run (the process was stalled); skipping to the next");
-            after = Utc::now().with_timezone(&tz);
+            after = Utc::now();
             continue;
         }
         match queue::enqueue(&inner.db, job_id, ExecutionTrigger::Schedule, None, Some(at)).await {
@@ -161,36 +128,6 @@ async fn tick_loop(inner: Arc<Inner>, job_id: i64, cron: Cron, tz: Tz) {
             }
             Err(e) => tracing::warn!(job = job_id, %at, error = %e, "cannot queue a scheduled run"),
         }
-        after = next;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn five_and_six_fields_in_the_jobs_time_zone() {
-        let from = Utc.with_ymd_and_hms(2026, 3, 28, 12, 0, 0).unwrap();
-        // 03:30 in Paris: UTC+1 before the DST change of 29 March, UTC+2 after.
-        let next = upcoming("30 3 * * *", "Europe/Paris", from, 2).unwrap();
-        assert_eq!(next[0], Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap());
-        assert_eq!(next[1], Utc.with_ymd_and_hms(2026, 3, 30, 1, 30, 0).unwrap());
-        let seconds = upcoming("*/15 * * * * *", "UTC", from, 3).unwrap();
-        assert_eq!(
-            seconds,
-            [15, 30, 45].map(|s| Utc.with_ymd_and_hms(2026, 3, 28, 12, 0, s).unwrap())
-        );
-        assert!(
-            upcoming("61 * * * *", "UTC", from, 1)
-                .unwrap_err()
-                .contains("invalid cron")
-        );
-        assert!(
-            upcoming("* * * * *", "Mars/Olympus", from, 1)
-                .unwrap_err()
-                .contains("unknown time zone")
-        );
+        after = at;
     }
 }

@@ -5,6 +5,7 @@ use super::job_form_parts::{DatabasePicker, DestinationList, RetentionPreviewVie
 use super::job_form_state::Fields;
 use crate::api::job_types::{CompressionKind, JobFormChoices, JobRow};
 use crate::api::jobs::{CreateJob, UpdateJob};
+use crate::components::cron_help::CronHelp;
 use crate::components::cron_preview::CronPreview;
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::retention_editor::RetentionEditor;
@@ -114,9 +115,10 @@ fn JobFields(f: Fields, choices: StoredValue<JobFormChoices>) -> impl IntoView {
         <ProcessingFields f choices/>
         <fieldset>
             <legend>"When"</legend>
-            <label for="job-cron">"Schedule " <span class="muted">"(5 fields, or 6 with seconds first)"</span></label>
+            <label for="job-cron">"Schedule " <span class="muted">"(6 fields with seconds first, or 5)"</span></label>
             <input id="job-cron" type="text" class="mono" prop:value=move || f.cron.get() on:input=move |ev| f.cron.set(event_target_value(&ev))/>
             <SchedulePresets cron=f.cron/>
+            <CronHelp/>
             <label for="job-timezone">"Time zone " <span class="muted">"(IANA, e.g. Europe/Paris)"</span></label>
             <input id="job-timezone" type="text" prop:value=move || f.timezone.get() on:input=move |ev| f.timezone.set(event_target_value(&ev))/>
             <CronPreview cron=f.cron timezone=f.timezone/>

@@ -60,7 +60,7 @@ pub async fn retention(
     input: &RetentionInput,
 ) -> Result<RetentionReport> {
     let policy = super::job_store::checked_policy(input)?;
-    let tz = crate::engine::scheduler::parse_timezone(timezone.trim()).map_err(ApiError::Invalid)?;
+    let tz = crate::engine::schedule::parse_timezone(timezone.trim()).map_err(ApiError::Invalid)?;
     let (row, config) = stored(state, destination_id, AdapterKind::Destination).await?;
     let mut preview = RetentionReport {
         destination: row.name.clone(),

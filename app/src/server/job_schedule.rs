@@ -3,7 +3,7 @@
 
 use crate::api::error::ApiError;
 use crate::api::job_types::{RunTime, SchedulePreview};
-use crate::engine::scheduler::{parse, parse_timezone, upcoming};
+use crate::engine::schedule::{Schedule, parse, parse_timezone};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -19,14 +19,16 @@ pub fn preview(cron: &str, timezone: &str, after: DateTime<Utc>) -> Result<Sched
     if cron.trim().is_empty() {
         return Err(ApiError::invalid("Enter a cron expression, or pick a preset."));
     }
-    let tz = check(cron, timezone)?;
-    let description = parse(cron).map_err(ApiError::Invalid)?.describe();
-    let next = upcoming(cron, timezone.trim(), after, PREVIEW_RUNS)
-        .map_err(ApiError::Invalid)?
+    let schedule = Schedule::new(cron, timezone).map_err(ApiError::Invalid)?;
+    let next = schedule
+        .upcoming(after, PREVIEW_RUNS)
         .into_iter()
-        .map(|t| run_time(t, tz))
+        .map(|t| run_time(t, schedule.timezone()))
         .collect();
-    Ok(SchedulePreview { description, next })
+    Ok(SchedulePreview {
+        description: schedule.describe(),
+        next,
+    })
 }
 
 pub fn run_time(t: DateTime<Utc>, tz: Tz) -> RunTime {
@@ -46,10 +48,7 @@ pub fn describe(cron: &str) -> String {
 }
 
 pub fn next_run(cron: &str, timezone: &str, now: DateTime<Utc>) -> Option<RunTime> {
-    let tz = parse_timezone(timezone).ok()?;
-    upcoming(cron, timezone, now, 1)
-        .ok()?
-        .into_iter()
-        .next()
-        .map(|t| run_time(t, tz))
+    let schedule = Schedule::new(cron, timezone).ok()?;
+    let next = schedule.next_after(now).ok()?;
+    Some(run_time(next, schedule.timezone()))
 }

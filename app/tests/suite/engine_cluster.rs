@@ -56,23 +56,9 @@ async fn two_instances_run_each_scheduled_tick_exactly_once() {
     // Waits until the schedule has produced at least TICKS distinct ticks, then stops
     // it; the first TICKS ticks are final by then (each instance queues ticks in order,
     // so no earlier one can still appear).
-    let scheduled_ticks = || async {
-        let mut t: Vec<_> = execution::Entity::find()
-            .filter(execution::Column::JobId.eq(job))
-            .filter(execution::Column::ScheduledFor.is_not_null())
-            .all(&state.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter_map(|e| e.scheduled_for)
-            .collect();
-        t.sort();
-        t.dedup();
-        t
-    };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(TICKS * 3 + 30);
     let first: Vec<_> = loop {
-        let ticks = scheduled_ticks().await;
+        let ticks = scheduled_ticks(&state.db, job).await;
         if ticks.len() >= TICKS as usize {
             break ticks[..TICKS as usize].to_vec();
         }

@@ -1,6 +1,6 @@
 //! Every integration test of the app in one binary: the app is linked once, not once per
-//! test file. Each file is a module; its tests run as `cargo test -p app --test suite
-//! <module>::`. `secret_scan` stays a binary of its own: it installs a process-wide log
+//! test file. Each file is a module; its tests run as `cargo test --workspace --test
+//! suite <module>::`. `secret_scan` stays a binary of its own: it installs a process-wide log
 //! subscriber and reads every line logged.
 
 #[macro_use]
@@ -47,6 +47,8 @@ mod rest_notifications;
 mod rest_previews;
 mod rest_problems;
 mod retention_attribution;
+mod schedule_property;
+mod scheduler_ticks;
 mod security_headers;
 mod sessions;
 mod settings_api;

@@ -37,12 +37,17 @@ async fn scenario(h: &Harness) {
 
     // The next runs, as the scheduler fires them: every second of 09:30, none skipped.
     let r = h
-        .rest("GET", "/api/v1/schedule-preview?cron=0%2030%209%20*%20*%20*&timezone=Europe/Paris&after=2026-12-07T00:00:00Z", &key, None)
+        .rest("GET", "/api/v1/schedule-preview?cron=*%2030%209%20*%20*%20*&timezone=Europe/Paris&after=2026-12-07T00:00:00Z", &key, None)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let next = r.json()["next"].as_array().unwrap().clone();
-    assert!(!next.is_empty());
-    assert_eq!(next[0]["rfc3339"], "2026-12-07T09:30:00+01:00", "{}", r.body);
+    let next: Vec<_> = r.json()["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rfc3339"].as_str().unwrap().to_string())
+        .collect();
+    let want: Vec<_> = (0..5).map(|s| format!("2026-12-07T09:30:0{s}+01:00")).collect();
+    assert_eq!(next, want, "{}", r.body);
     let bad = h
         .rest("GET", "/api/v1/schedule-preview?cron=every%20day", &key, None)
         .await;

@@ -287,3 +287,19 @@ pub async fn subscribe(state: &AppState, job_id: i64, channel_id: i64, filter: N
     .await
     .unwrap();
 }
+
+/// The distinct instants the schedule queued `job` for, oldest first.
+pub async fn scheduled_ticks(db: &DatabaseConnection, job: i64) -> Vec<chrono::DateTime<Utc>> {
+    let mut ticks: Vec<_> = execution::Entity::find()
+        .filter(execution::Column::JobId.eq(job))
+        .filter(execution::Column::ScheduledFor.is_not_null())
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.scheduled_for)
+        .collect();
+    ticks.sort();
+    ticks.dedup();
+    ticks
+}
