@@ -2,7 +2,7 @@
 //!
 //! Knows nothing of HTTP or Bulwark's own database.
 
-pub mod destination;
+pub mod destinations;
 pub mod error;
 pub mod locator;
 pub mod notify;

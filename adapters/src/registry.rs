@@ -2,22 +2,13 @@
 //! Adding an adapter is one module plus one entry here; the console renders its form
 //! from the schema, so no UI code is written per adapter.
 
-use crate::destination::{LocalDestination, S3Destination};
 use crate::error::{AdapterError, Result};
-use crate::notify::discord::DiscordNotifier;
-use crate::notify::email::EmailNotifier;
-use crate::notify::gotify::GotifyNotifier;
-use crate::notify::ntfy::NtfyNotifier;
-use crate::notify::slack::SlackNotifier;
-use crate::notify::teams::TeamsNotifier;
-use crate::notify::telegram::TelegramNotifier;
-use crate::notify::webhook::WebhookNotifier;
 use crate::schema::ConfigField;
-use crate::source::{MysqlSource, PostgresSource, SqliteSource};
 use crate::traits::{Destination, Notifier, Source};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
+use url::Url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,14 +26,80 @@ enum Constructor {
     Notifier(Build<dyn Notifier>),
 }
 
+/// A stored object: the destination holding it and its key there.
+pub type Located = (Arc<dyn Destination>, String);
+
+/// How the command line names a destination, or an object in it, by URL.
+pub struct DestinationUrls {
+    pub schemes: &'static [&'static str],
+    /// For messages: `s3://bucket/prefix`.
+    pub example: &'static str,
+    pub(crate) destination: fn(&Url) -> Result<Arc<dyn Destination>>,
+    pub(crate) object: fn(&Url) -> Result<Located>,
+}
+
+/// One adapter: its id, its label, its config schema (which draws the console form,
+/// validates input and documents the REST API) and its constructor. Each adapter's
+/// module declares its own `ADAPTER`; [`ADAPTERS`] lists them, one line each.
 pub struct AdapterInfo {
     pub id: &'static str,
     pub label: &'static str,
     pub schema: fn() -> Vec<ConfigField>,
     build: Constructor,
+    urls: Option<&'static DestinationUrls>,
 }
 
 impl AdapterInfo {
+    pub const fn source(
+        id: &'static str,
+        label: &'static str,
+        schema: fn() -> Vec<ConfigField>,
+        build: Build<dyn Source>,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            schema,
+            build: Constructor::Source(build),
+            urls: None,
+        }
+    }
+
+    pub const fn destination(
+        id: &'static str,
+        label: &'static str,
+        schema: fn() -> Vec<ConfigField>,
+        build: Build<dyn Destination>,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            schema,
+            build: Constructor::Destination(build),
+            urls: None,
+        }
+    }
+
+    pub const fn notifier(
+        id: &'static str,
+        label: &'static str,
+        schema: fn() -> Vec<ConfigField>,
+        build: Build<dyn Notifier>,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            schema,
+            build: Constructor::Notifier(build),
+            urls: None,
+        }
+    }
+
+    pub const fn with_urls(mut self, urls: &'static DestinationUrls) -> Self {
+        self.urls = Some(urls);
+        self
+    }
+
     pub fn kind(&self) -> Kind {
         match self.build {
             Constructor::Source(_) => Kind::Source,
@@ -50,107 +107,41 @@ impl AdapterInfo {
             Constructor::Notifier(_) => Kind::Notification,
         }
     }
+
+    pub fn urls(&self) -> Option<&'static DestinationUrls> {
+        self.urls
+    }
 }
 
-fn arc_source<T: Source + 'static>(r: Result<T>) -> Result<Arc<dyn Source>> {
-    r.map(|s| Arc::new(s) as Arc<dyn Source>)
-}
-
-fn arc_destination<T: Destination + 'static>(r: Result<T>) -> Result<Arc<dyn Destination>> {
-    r.map(|d| Arc::new(d) as Arc<dyn Destination>)
-}
-
-fn arc_notifier<T: Notifier + 'static>(r: Result<T>) -> Result<Arc<dyn Notifier>> {
-    r.map(|n| Arc::new(n) as Arc<dyn Notifier>)
-}
-
-pub static ADAPTERS: &[AdapterInfo] = &[
-    AdapterInfo {
-        id: "postgres",
-        label: "PostgreSQL",
-        schema: PostgresSource::schema,
-        build: Constructor::Source(|c| arc_source(PostgresSource::from_config(c))),
-    },
-    AdapterInfo {
-        id: "mysql",
-        label: "MySQL / MariaDB",
-        schema: MysqlSource::schema,
-        build: Constructor::Source(|c| arc_source(MysqlSource::from_config(c))),
-    },
-    AdapterInfo {
-        id: "sqlite",
-        label: "SQLite",
-        schema: SqliteSource::schema,
-        build: Constructor::Source(|c| arc_source(SqliteSource::from_config(c))),
-    },
-    AdapterInfo {
-        id: "local",
-        label: "Local directory",
-        schema: LocalDestination::schema,
-        build: Constructor::Destination(|c| arc_destination(LocalDestination::from_config(c))),
-    },
-    AdapterInfo {
-        id: "s3",
-        label: "Amazon S3 and S3-compatible",
-        schema: S3Destination::schema,
-        build: Constructor::Destination(|c| arc_destination(S3Destination::from_config(c))),
-    },
-    AdapterInfo {
-        id: "slack",
-        label: "Slack",
-        schema: SlackNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(SlackNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "discord",
-        label: "Discord",
-        schema: DiscordNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(DiscordNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "teams",
-        label: "Microsoft Teams",
-        schema: TeamsNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(TeamsNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "telegram",
-        label: "Telegram",
-        schema: TelegramNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(TelegramNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "email",
-        label: "Email (SMTP)",
-        schema: EmailNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(EmailNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "gotify",
-        label: "Gotify",
-        schema: GotifyNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(GotifyNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "ntfy",
-        label: "ntfy",
-        schema: NtfyNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(NtfyNotifier::from_config(c))),
-    },
-    AdapterInfo {
-        id: "webhook",
-        label: "Webhook (generic)",
-        schema: WebhookNotifier::schema,
-        build: Constructor::Notifier(|c| arc_notifier(WebhookNotifier::from_config(c))),
-    },
+pub static ADAPTERS: &[&AdapterInfo] = &[
+    &crate::source::postgres::ADAPTER,
+    &crate::source::mysql::ADAPTER,
+    &crate::source::sqlite::ADAPTER,
+    &crate::destinations::local::ADAPTER,
+    &crate::destinations::s3::ADAPTER,
+    &crate::notify::slack::ADAPTER,
+    &crate::notify::discord::ADAPTER,
+    &crate::notify::teams::ADAPTER,
+    &crate::notify::telegram::ADAPTER,
+    &crate::notify::email::ADAPTER,
+    &crate::notify::gotify::ADAPTER,
+    &crate::notify::ntfy::ADAPTER,
+    &crate::notify::webhook::ADAPTER,
 ];
 
 pub fn find(id: &str) -> Option<&'static AdapterInfo> {
-    ADAPTERS.iter().find(|a| a.id == id)
+    ADAPTERS.iter().copied().find(|a| a.id == id)
 }
 
 pub fn of_kind(kind: Kind) -> impl Iterator<Item = &'static AdapterInfo> {
-    ADAPTERS.iter().filter(move |a| a.kind() == kind)
+    ADAPTERS.iter().copied().filter(move |a| a.kind() == kind)
+}
+
+/// The destination adapter that reads URLs of `scheme`.
+pub fn destination_urls(scheme: &str) -> Option<&'static DestinationUrls> {
+    of_kind(Kind::Destination)
+        .filter_map(|a| a.urls)
+        .find(|u| u.schemes.contains(&scheme))
 }
 
 fn unknown(id: &str, kind: Kind) -> AdapterError {
@@ -283,7 +274,10 @@ mod tests {
                 .contains("unknown source adapter")
         );
         assert!(destination("ftp", &json!({})).is_err());
-        assert_eq!(of_kind(Kind::Source).count(), 3);
-        assert_eq!(of_kind(Kind::Destination).count(), 2);
+        let destinations: Vec<_> = of_kind(Kind::Destination).collect();
+        assert!(
+            destinations.iter().all(|a| a.urls().is_some()),
+            "every destination has a URL form"
+        );
     }
 }

@@ -7,12 +7,14 @@ use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, clip};
 use crate::error::Result;
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use chrono::SecondsFormat;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct DiscordNotifier {
     url: url::Url,
@@ -123,6 +125,11 @@ impl Notifier for DiscordNotifier {
         http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::notifier("discord", "Discord", DiscordNotifier::schema, |c| {
+    Ok(Arc::new(DiscordNotifier::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ use super::http::body_start;
 use super::net::{self, Targets};
 use super::{Message, Rendered};
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
@@ -19,6 +20,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
 use std::error::Error as _;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Each SMTP connection and command gives up after this long.
@@ -400,6 +402,12 @@ impl Notifier for EmailNotifier {
         Ok(())
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::notifier("email", "Email (SMTP)", EmailNotifier::schema, |c| {
+        Ok(Arc::new(EmailNotifier::from_config(c)?))
+    });
 
 #[cfg(test)]
 mod tests {

@@ -6,11 +6,13 @@ use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct GotifyNotifier {
     /// `{server_url}/message`
@@ -151,6 +153,11 @@ impl Notifier for GotifyNotifier {
         Ok(())
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::notifier("gotify", "Gotify", GotifyNotifier::schema, |c| {
+    Ok(Arc::new(GotifyNotifier::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,13 @@ use super::gotify::markdown_text;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct NtfyNotifier {
     /// The server's root, where JSON is published.
@@ -189,6 +191,11 @@ impl Notifier for NtfyNotifier {
         Ok(())
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::notifier("ntfy", "ntfy", NtfyNotifier::schema, |c| {
+    Ok(Arc::new(NtfyNotifier::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

@@ -6,11 +6,13 @@ use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity, clip};
 use crate::error::Result;
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct SlackNotifier {
     url: url::Url,
@@ -119,6 +121,11 @@ impl Notifier for SlackNotifier {
         http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::notifier("slack", "Slack", SlackNotifier::schema, |c| {
+    Ok(Arc::new(SlackNotifier::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,13 @@ use super::Targets;
 use super::http::{self, parse_url};
 use super::{Message, Rendered, Severity};
 use crate::error::Result;
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct TeamsNotifier {
     url: url::Url,
@@ -103,6 +105,12 @@ impl Notifier for TeamsNotifier {
         http::post_json(targets, &self.url, &rendered.payload).await
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::notifier("teams", "Microsoft Teams", TeamsNotifier::schema, |c| {
+        Ok(Arc::new(TeamsNotifier::from_config(c)?))
+    });
 
 #[cfg(test)]
 mod tests {

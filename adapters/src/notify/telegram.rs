@@ -7,11 +7,13 @@ use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered};
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct TelegramNotifier {
     /// `{api_url}/bot{token}/sendMessage`: holds the token, so never shown.
@@ -210,6 +212,12 @@ impl Notifier for TelegramNotifier {
         Ok(())
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::notifier("telegram", "Telegram", TelegramNotifier::schema, |c| {
+        Ok(Arc::new(TelegramNotifier::from_config(c)?))
+    });
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Field, Message, Rendered, Severity};
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::source::config::Config;
 use crate::traits::Notifier;
@@ -13,6 +14,7 @@ use async_trait::async_trait;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub struct WebhookNotifier {
     url: url::Url,
@@ -234,6 +236,12 @@ impl Notifier for WebhookNotifier {
         Ok(())
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::notifier("webhook", "Webhook (generic)", WebhookNotifier::schema, |c| {
+        Ok(Arc::new(WebhookNotifier::from_config(c)?))
+    });
 
 #[cfg(test)]
 mod tests {

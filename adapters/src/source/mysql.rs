@@ -5,10 +5,12 @@ use super::config::Config;
 use super::url::parse_server_url;
 use crate::error::{AdapterError, Result};
 use crate::process::{Tool, find_on_path};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
 use serde_json::Value;
+use std::sync::Arc;
 
 const DUMP_TOOLS: &[&str] = &["mariadb-dump", "mysqldump"];
 const CLIENT_TOOLS: &[&str] = &["mariadb", "mysql"];
@@ -236,6 +238,11 @@ fn literal(text: &str) -> String {
 fn ident(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::source("mysql", "MySQL / MariaDB", MysqlSource::schema, |c| {
+    Ok(Arc::new(MysqlSource::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

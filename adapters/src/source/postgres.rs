@@ -5,11 +5,13 @@ use super::psql_restricted;
 use super::url::parse_server_url;
 use crate::error::{AdapterError, Result};
 use crate::process::Tool;
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
 use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::io::AsyncReadExt;
 
 /// What a custom-format dump starts with.
@@ -337,6 +339,12 @@ fn literal(text: &str) -> String {
 fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::source("postgres", "PostgreSQL", PostgresSource::schema, |c| {
+        Ok(Arc::new(PostgresSource::from_config(c)?))
+    });
 
 #[cfg(test)]
 mod tests {

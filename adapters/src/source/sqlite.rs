@@ -4,6 +4,7 @@ use super::config::Config;
 use super::sqlite_files::{PendingFile, TempDir, TempFileStream, check_header, side_files};
 use super::url::percent_decode;
 use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -308,6 +310,11 @@ fn sqlite_error(path: &Path, error: sqlx::Error) -> AdapterError {
         (_, e) => AdapterError::Other(format!("{what}: {e}")),
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo = AdapterInfo::source("sqlite", "SQLite", SqliteSource::schema, |c| {
+    Ok(Arc::new(SqliteSource::from_config(c)?))
+});
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 
 use crate::dest_support;
 
-use adapters::destination::{LocalDestination, S3Config, S3Destination};
+use adapters::destinations::{LocalDestination, S3Config, S3Destination};
 use adapters::{AdapterError, Destination, ObjectInfo};
 use async_trait::async_trait;
 use aws_sdk_s3::error::ProvideErrorMetadata;

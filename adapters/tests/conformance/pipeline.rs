@@ -2,7 +2,7 @@
 //! compression and age into real directories, then verified and restored; plus the
 //! failure paths (corruption, wrong key, cancel, a destination dying mid-stream).
 
-use adapters::destination::local::LocalDestination;
+use adapters::destinations::local::LocalDestination;
 use adapters::pipeline::encrypt::keygen;
 use adapters::pipeline::{
     self, BackupSpec, Compression, Decryption, Encryption, ManifestKey, ReadPolicy, Target, Unit,

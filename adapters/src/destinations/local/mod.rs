@@ -1,20 +1,22 @@
 //! A directory on a local or mounted filesystem.
 
-use super::keys::{validate_key, validate_prefix};
-use super::local_access::may_create_in;
-use super::local_writer::{LocalWriter, is_temp_name, modified_unix};
-use crate::error::{AdapterError, Result};
-use crate::schema::{ConfigField, FieldType};
-use crate::traits::{ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo};
-use async_trait::async_trait;
-use serde::Deserialize;
-use std::path::{Path, PathBuf};
-use tokio::fs;
+mod access;
+mod config;
+mod url_form;
+mod writer;
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct LocalConfig {
-    pub path: PathBuf,
-}
+pub use config::LocalConfig;
+
+use super::keys::{validate_key, validate_prefix};
+use crate::error::{AdapterError, Result};
+use crate::registry::AdapterInfo;
+use crate::traits::{ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo};
+use access::may_create_in;
+use async_trait::async_trait;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::fs;
+use writer::{LocalWriter, is_temp_name, modified_unix};
 
 #[derive(Debug, Clone)]
 pub struct LocalDestination {
@@ -22,27 +24,6 @@ pub struct LocalDestination {
 }
 
 impl LocalDestination {
-    pub fn schema() -> Vec<ConfigField> {
-        vec![
-            ConfigField::new("path", "Directory", FieldType::Path)
-                .host_path()
-                .required()
-                .help("Absolute path of the directory backups are stored in, e.g. /mnt/backups"),
-        ]
-    }
-
-    pub fn from_config(config: &serde_json::Value) -> Result<Self> {
-        let config: LocalConfig = serde_json::from_value(config.clone())
-            .map_err(|e| AdapterError::InvalidConfig(format!("local destination: {e}")))?;
-        if !config.path.is_absolute() {
-            return Err(AdapterError::InvalidConfig(format!(
-                "the local destination directory must be an absolute path, not {}",
-                config.path.display()
-            )));
-        }
-        Ok(Self::new(config.path))
-    }
-
     pub fn new(root: PathBuf) -> Self {
         LocalDestination { root }
     }
@@ -223,3 +204,10 @@ impl Destination for LocalDestination {
             .map_err(|e| AdapterError::io(full.display(), e))
     }
 }
+
+/// Its registry entry.
+pub static ADAPTER: AdapterInfo =
+    AdapterInfo::destination("local", "Local directory", LocalDestination::schema, |c| {
+        Ok(Arc::new(LocalDestination::from_config(c)?))
+    })
+    .with_urls(&url_form::URLS);

@@ -1,6 +1,6 @@
 //! Builds the S3 client: endpoint, addressing style, credentials, timeouts and retries.
 
-use super::s3_error::Target;
+use super::error::Target;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;

@@ -12,9 +12,9 @@
 //! is available; if the process dies first, the upload stays pending (invisible, but
 //! billed) until a bucket lifecycle rule (`AbortIncompleteMultipartUpload`) removes it.
 
-use super::s3_client::ObjectRef;
-use super::s3_error::{Missing, map_sdk_error};
-use super::s3_part_buffer::{Part, PartBuffer, SpillPolicy};
+use super::client::ObjectRef;
+use super::error::{Missing, map_sdk_error};
+use super::part_buffer::{Part, PartBuffer, SpillPolicy};
 use crate::error::{AdapterError, Result};
 use crate::traits::{DestinationWriter, ObjectInfo};
 use async_trait::async_trait;
