@@ -17,5 +17,6 @@ pub mod traits;
 pub use error::{AdapterError, Result};
 pub use schema::{ConfigField, FieldType};
 pub use traits::{
-    ByteStream, Capabilities, Destination, DestinationWriter, Notifier, ObjectInfo, Source, TargetState,
+    ByteStream, Capabilities, Commit, Destination, DestinationWriter, Notifier, ObjectInfo, Source,
+    TargetState,
 };

@@ -4,7 +4,7 @@
 
 use crate::error::{AdapterError, Result};
 use crate::schema::ConfigField;
-use crate::traits::{Destination, Notifier, Source};
+use crate::traits::{Capabilities, Destination, Notifier, Source};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -47,6 +47,7 @@ pub struct AdapterInfo {
     pub schema: fn() -> Vec<ConfigField>,
     build: Constructor,
     urls: Option<&'static DestinationUrls>,
+    capabilities: Option<Capabilities>,
 }
 
 impl AdapterInfo {
@@ -62,6 +63,7 @@ impl AdapterInfo {
             schema,
             build: Constructor::Source(build),
             urls: None,
+            capabilities: None,
         }
     }
 
@@ -69,6 +71,8 @@ impl AdapterInfo {
         id: &'static str,
         label: &'static str,
         schema: fn() -> Vec<ConfigField>,
+        capabilities: Capabilities,
+        urls: &'static DestinationUrls,
         build: Build<dyn Destination>,
     ) -> Self {
         Self {
@@ -76,7 +80,8 @@ impl AdapterInfo {
             label,
             schema,
             build: Constructor::Destination(build),
-            urls: None,
+            urls: Some(urls),
+            capabilities: Some(capabilities),
         }
     }
 
@@ -92,12 +97,8 @@ impl AdapterInfo {
             schema,
             build: Constructor::Notifier(build),
             urls: None,
+            capabilities: None,
         }
-    }
-
-    pub const fn with_urls(mut self, urls: &'static DestinationUrls) -> Self {
-        self.urls = Some(urls);
-        self
     }
 
     pub fn kind(&self) -> Kind {
@@ -110,6 +111,11 @@ impl AdapterInfo {
 
     pub fn urls(&self) -> Option<&'static DestinationUrls> {
         self.urls
+    }
+
+    /// A destination's capabilities; `None` for sources and notifiers.
+    pub fn capabilities(&self) -> Option<Capabilities> {
+        self.capabilities
     }
 }
 

@@ -52,15 +52,58 @@ pub enum TargetState {
     NotEmpty(String),
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How a write becomes visible. Either way an interrupted write leaves nothing that
+/// looks like a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Commit {
+    /// Written under a hidden temporary name, renamed into place on commit.
+    Rename,
+    /// Uploaded in parts that become one object only when the upload is completed
+    /// (S3 multipart); an aborted upload's parts are removed.
+    Staged,
+}
+
+/// What a destination can do beyond writing, reading and stat-ing objects, declared once
+/// in its registry entry. Retention reads `list` and `delete`; the console shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capabilities {
-    pub read: bool,
-    pub write: bool,
+    /// Lists the objects under a prefix (retention and the storage explorer need it).
     pub list: bool,
-    pub stat: bool,
+    /// Deletes objects (retention needs it).
     pub delete: bool,
-    /// Uploads in parts (S3 multipart); the object appears only on commit either way.
-    pub multipart: bool,
+    pub commit: Commit,
+}
+
+impl Capabilities {
+    /// For people: one phrase per capability.
+    pub fn describe(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        out.push(if self.list {
+            "lists its backups"
+        } else {
+            "cannot list its backups"
+        });
+        out.push(if self.delete {
+            "deletes old backups (retention)"
+        } else {
+            "cannot delete, so retention is not applied"
+        });
+        out.push(match self.commit {
+            Commit::Rename => "writes under a temporary name, renamed when complete",
+            Commit::Staged => "uploads in parts, assembled only when complete",
+        });
+        out
+    }
+
+    /// Why retention cannot run here, if it cannot.
+    pub fn retention_blocker(&self) -> Option<&'static str> {
+        match (self.list, self.delete) {
+            (true, true) => None,
+            (false, _) => Some("this destination cannot list its backups"),
+            (true, false) => Some("this destination cannot delete backups"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +130,7 @@ pub trait DestinationWriter: Send {
 pub trait Destination: Send + Sync {
     /// The registry id, e.g. `local`, `s3`.
     fn kind(&self) -> &'static str;
+    /// Its registry entry's capabilities.
     fn capabilities(&self) -> Capabilities;
     /// A short description for logs: a directory or `s3://bucket/prefix`. No secrets.
     fn describe(&self) -> String;
@@ -140,4 +184,38 @@ pub trait Notifier: Send + Sync {
     /// start of its body) and never holds the channel's secrets.
     /// Only addresses `targets` allows are connected to.
     async fn send(&self, rendered: &crate::notify::Rendered, targets: crate::notify::Targets) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_needs_listing_and_deleting() {
+        let caps = |list, delete| Capabilities {
+            list,
+            delete,
+            commit: Commit::Rename,
+        };
+        let table = [
+            (caps(true, true), None),
+            (
+                caps(false, true),
+                Some("this destination cannot list its backups"),
+            ),
+            (caps(true, false), Some("this destination cannot delete backups")),
+            (
+                caps(false, false),
+                Some("this destination cannot list its backups"),
+            ),
+        ];
+        for (c, want) in table {
+            assert_eq!(c.retention_blocker(), want, "{c:?}");
+        }
+        assert!(
+            caps(true, false)
+                .describe()
+                .contains(&"cannot delete, so retention is not applied")
+        );
+    }
 }

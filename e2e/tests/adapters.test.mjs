@@ -42,6 +42,12 @@ test('destinations, sources and encryption profiles through the console', async 
   await waitForHydration(page);
   await page.selectOption('#adapter-type', 'local');
   await page.waitForSelector('#field-path');
+  // What the chosen destination can do, from its registry entry.
+  assert.match(await page.textContent('#adapter-capabilities'), /deletes old backups \(retention\).*temporary name/);
+  await page.selectOption('#adapter-type', 's3');
+  await page.waitForFunction(() => /uploads in parts/.test(document.querySelector('#adapter-capabilities')?.textContent ?? ''));
+  await page.selectOption('#adapter-type', 'local');
+  await page.waitForSelector('#field-path');
   await page.fill('#adapter-name', 'disk');
   await page.fill('#field-path', backupDir);
   await page.click('#adapter-form button[type=submit]');

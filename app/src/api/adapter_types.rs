@@ -85,6 +85,8 @@ pub struct AdapterType {
     pub id: String,
     pub label: String,
     pub fields: Vec<FieldSpec>,
+    /// A destination's capabilities, one phrase each; empty for other kinds.
+    pub capabilities: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

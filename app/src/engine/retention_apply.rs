@@ -37,6 +37,17 @@ pub(crate) async fn apply(
     tz: Tz,
     log: &ExecLog,
 ) {
+    if let Some(why) = target.destination.capabilities().retention_blocker() {
+        log.warn(
+            "retention",
+            format!(
+                "{}: retention not applied: {why}; old backups stay until removed by hand",
+                target.name
+            ),
+        )
+        .await;
+        return;
+    }
     if let Err(e) = apply_inner(target, owner, dir, just_made, policy, tz, log).await {
         log.warn(
             "retention",

@@ -39,6 +39,13 @@ pub fn AdapterForm(
     let fields_of = move |adapter_id: &str| {
         types.with_value(|ts| ts.iter().find(|t| t.id == adapter_id).map(|t| t.fields.clone()))
     };
+    let capabilities_of = move |adapter_id: &str| {
+        types.with_value(|ts| {
+            ts.iter()
+                .find(|t| t.id == adapter_id)
+                .map(|t| t.capabilities.clone())
+        })
+    };
     move || {
         generation.get();
         match editing.get() {
@@ -52,6 +59,7 @@ pub fn AdapterForm(
                             <input type="hidden" name="id" value=row.id.to_string()/>
                             <input type="hidden" name="adapter_id" value=row.adapter_id.clone()/>
                             <p class="muted">{row.adapter_label.clone()}</p>
+                            <Capabilities list=capabilities_of(&row.adapter_id).unwrap_or_default()/>
                             <label for="adapter-name">"Name"</label>
                             <input id="adapter-name" type="text" name="name" required value=row.name.clone()/>
                             <SchemaForm fields values=row.values.clone() secrets_set=row.secrets_set.clone() creating=false/>
@@ -78,6 +86,7 @@ pub fn AdapterForm(
                                 view! { <option value=t.id.clone() selected=move || chosen.get() == id>{t.label.clone()}</option> }
                             }).collect_view())}
                         </select>
+                        {move || view! { <Capabilities list=capabilities_of(&chosen.get()).unwrap_or_default()/> }}
                         <label for="adapter-name">"Name"</label>
                         <input id="adapter-name" type="text" name="name" required/>
                         {move || fields_of(&chosen.get()).map(|fields| view! {
@@ -97,4 +106,12 @@ pub fn AdapterForm(
             .into_any(),
         }
     }
+}
+
+/// What the chosen destination can do, from its registry entry.
+#[component]
+fn Capabilities(list: Vec<String>) -> impl IntoView {
+    (!list.is_empty()).then(|| {
+        view! { <p class="muted adapter-capabilities" id="adapter-capabilities">{format!("This destination {}.", list.join("; "))}</p> }
+    })
 }

@@ -53,6 +53,10 @@ pub fn types(kind: AdapterKind) -> Vec<AdapterType> {
             id: a.id.to_string(),
             label: a.label.to_string(),
             fields: (a.schema)().iter().map(field_spec).collect(),
+            capabilities: a
+                .capabilities()
+                .map(|c| c.describe().into_iter().map(str::to_string).collect())
+                .unwrap_or_default(),
         })
         .collect()
 }

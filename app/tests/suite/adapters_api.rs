@@ -43,6 +43,20 @@ async fn scenario(h: Harness) {
     assert_eq!(password_field["kind"], "password");
     let dest_types = ok(&h, "adapter_types", &[("kind", "destination")], &admin).await;
     assert!(dest_types.as_array().unwrap().iter().any(|t| t["id"] == "local"));
+    let s3 = dest_types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "s3")
+        .unwrap();
+    assert!(
+        s3["capabilities"].to_string().contains("uploads in parts"),
+        "{s3}"
+    );
+    assert_eq!(
+        types.as_array().unwrap()[0]["capabilities"],
+        serde_json::json!([])
+    );
     assert!(
         !dest_types
             .as_array()

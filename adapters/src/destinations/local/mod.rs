@@ -10,7 +10,7 @@ pub use config::LocalConfig;
 use super::keys::{validate_key, validate_prefix};
 use crate::error::{AdapterError, Result};
 use crate::registry::AdapterInfo;
-use crate::traits::{ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo};
+use crate::traits::{ByteStream, Capabilities, Commit, Destination, DestinationWriter, ObjectInfo};
 use access::may_create_in;
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
@@ -134,14 +134,7 @@ impl Destination for LocalDestination {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            read: true,
-            write: true,
-            list: true,
-            stat: true,
-            delete: true,
-            multipart: false,
-        }
+        CAPABILITIES
     }
 
     fn describe(&self) -> String {
@@ -205,9 +198,18 @@ impl Destination for LocalDestination {
     }
 }
 
+const CAPABILITIES: Capabilities = Capabilities {
+    list: true,
+    delete: true,
+    commit: Commit::Rename,
+};
+
 /// Its registry entry.
-pub static ADAPTER: AdapterInfo =
-    AdapterInfo::destination("local", "Local directory", LocalDestination::schema, |c| {
-        Ok(Arc::new(LocalDestination::from_config(c)?))
-    })
-    .with_urls(&url_form::URLS);
+pub static ADAPTER: AdapterInfo = AdapterInfo::destination(
+    "local",
+    "Local directory",
+    LocalDestination::schema,
+    CAPABILITIES,
+    &url_form::URLS,
+    |c| Ok(Arc::new(LocalDestination::from_config(c)?)),
+);

@@ -13,7 +13,7 @@ pub use writer::{MAX_PARTS, part_size};
 use super::keys::{validate_key, validate_prefix};
 use crate::error::{AdapterError, Result};
 use crate::registry::AdapterInfo;
-use crate::traits::{ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo};
+use crate::traits::{ByteStream, Capabilities, Commit, Destination, DestinationWriter, ObjectInfo};
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -210,14 +210,7 @@ impl Destination for S3Destination {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            read: true,
-            write: true,
-            list: true,
-            stat: true,
-            delete: true,
-            multipart: true,
-        }
+        CAPABILITIES
     }
 
     fn describe(&self) -> String {
@@ -374,12 +367,21 @@ impl Destination for S3Destination {
     }
 }
 
+const CAPABILITIES: Capabilities = Capabilities {
+    list: true,
+    delete: true,
+    commit: Commit::Staged,
+};
+
 /// Its registry entry.
-pub static ADAPTER: AdapterInfo =
-    AdapterInfo::destination("s3", "Amazon S3 and S3-compatible", S3Destination::schema, |c| {
-        Ok(Arc::new(S3Destination::from_config(c)?))
-    })
-    .with_urls(&url_form::URLS);
+pub static ADAPTER: AdapterInfo = AdapterInfo::destination(
+    "s3",
+    "Amazon S3 and S3-compatible",
+    S3Destination::schema,
+    CAPABILITIES,
+    &url_form::URLS,
+    |c| Ok(Arc::new(S3Destination::from_config(c)?)),
+);
 
 #[cfg(test)]
 mod tests {

@@ -157,8 +157,10 @@ fn adapter_schema() -> Value {
 }
 
 fn adapter_type_schema() -> Value {
-    json!({"type": "object", "required": ["id", "label", "fields"], "properties": {
+    json!({"type": "object", "required": ["id", "label", "fields", "capabilities"], "properties": {
         "id": {"type": "string"}, "label": {"type": "string"},
+        "capabilities": {"type": "array", "items": {"type": "string"},
+            "description": "A destination's capabilities, one phrase each; empty for sources and notifiers"},
         "fields": {"type": "array", "items": {"type": "object", "required": ["name", "label", "kind", "required", "secret", "options"], "properties": {
             "name": {"type": "string"}, "label": {"type": "string"},
             "kind": {"type": "string", "enum": ["text", "password", "number", "bool", "url", "path", "select", "textarea", "list"]},
