@@ -8,6 +8,7 @@ pub mod locator;
 pub mod notify;
 pub mod pipeline;
 pub mod process;
+pub mod reference_doc;
 pub mod registry;
 pub mod retention;
 pub mod schema;
