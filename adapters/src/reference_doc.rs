@@ -36,6 +36,31 @@ fn adapter(out: &mut String, a: &AdapterInfo) {
     if let Some(urls) = a.urls() {
         let _ = writeln!(out, "On the command line: `{}`.\n", urls.example);
     }
+    if !a.presets().is_empty() {
+        out.push_str("Presets (the form fills these in):\n\n");
+        for p in a.presets() {
+            let values: Vec<String> = p
+                .values
+                .iter()
+                .map(|(k, v)| {
+                    if v.is_empty() {
+                        format!("`{k}` empty")
+                    } else {
+                        format!("`{k}` = `{v}`")
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "- **{}** (`{}`): {}. {}",
+                p.label,
+                p.id,
+                values.join(", "),
+                p.note
+            );
+        }
+        out.push('\n');
+    }
     out.push_str("| setting | type | required | default | notes |\n|---|---|---|---|---|\n");
     for f in (a.schema)() {
         let _ = writeln!(

@@ -38,6 +38,16 @@ pub struct DestinationUrls {
     pub(crate) object: fn(&Url) -> Result<Located>,
 }
 
+/// A named starting point for an adapter's form: the values it fills in (for example
+/// an S3 provider's endpoint, region and addressing style).
+pub struct Preset {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub values: &'static [(&'static str, &'static str)],
+    /// What is still to be entered or replaced, for people.
+    pub note: &'static str,
+}
+
 /// One adapter: its id, its label, its config schema (which draws the console form,
 /// validates input and documents the REST API) and its constructor. Each adapter's
 /// module declares its own `ADAPTER`; [`ADAPTERS`] lists them, one line each.
@@ -48,6 +58,7 @@ pub struct AdapterInfo {
     build: Constructor,
     urls: Option<&'static DestinationUrls>,
     capabilities: Option<Capabilities>,
+    presets: &'static [Preset],
 }
 
 impl AdapterInfo {
@@ -64,6 +75,7 @@ impl AdapterInfo {
             build: Constructor::Source(build),
             urls: None,
             capabilities: None,
+            presets: &[],
         }
     }
 
@@ -82,6 +94,7 @@ impl AdapterInfo {
             build: Constructor::Destination(build),
             urls: Some(urls),
             capabilities: Some(capabilities),
+            presets: &[],
         }
     }
 
@@ -98,7 +111,17 @@ impl AdapterInfo {
             build: Constructor::Notifier(build),
             urls: None,
             capabilities: None,
+            presets: &[],
         }
+    }
+
+    pub const fn with_presets(mut self, presets: &'static [Preset]) -> Self {
+        self.presets = presets;
+        self
+    }
+
+    pub fn presets(&self) -> &'static [Preset] {
+        self.presets
     }
 
     pub fn kind(&self) -> Kind {

@@ -46,6 +46,15 @@ test('destinations, sources and encryption profiles through the console', async 
   assert.match(await page.textContent('#adapter-capabilities'), /deletes old backups \(retention\).*temporary name/);
   await page.selectOption('#adapter-type', 's3');
   await page.waitForFunction(() => /uploads in parts/.test(document.querySelector('#adapter-capabilities')?.textContent ?? ''));
+  // A provider preset fills endpoint, region and addressing, and says what is left.
+  await page.click('#adapter-presets button[data-preset="garage"]');
+  assert.equal(await page.inputValue('#field-endpoint'), 'http://<garage-host>:3900');
+  assert.equal(await page.inputValue('#field-region'), 'garage');
+  assert.equal(await page.isChecked('#field-path_style'), true);
+  assert.match(await page.textContent('#preset-note'), /Replace <garage-host>/);
+  await page.click('#adapter-presets button[data-preset="aws"]');
+  assert.equal(await page.inputValue('#field-endpoint'), '');
+  assert.equal(await page.isChecked('#field-path_style'), false);
   await page.selectOption('#adapter-type', 'local');
   await page.waitForSelector('#field-path');
   await page.fill('#adapter-name', 'disk');

@@ -87,6 +87,19 @@ pub struct AdapterType {
     pub fields: Vec<FieldSpec>,
     /// A destination's capabilities, one phrase each; empty for other kinds.
     pub capabilities: Vec<String>,
+    /// Starting points for the form (S3 providers), in the order offered.
+    pub presets: Vec<AdapterPreset>,
+}
+
+/// A named set of values that fills part of an adapter's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdapterPreset {
+    pub id: String,
+    pub label: String,
+    /// What is still to be entered or replaced.
+    pub note: String,
+    /// Field name to form text (`true`/`false` for a switch).
+    pub values: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

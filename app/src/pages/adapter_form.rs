@@ -1,7 +1,7 @@
 //! The add / edit form of a source or destination: a type picker, a name, and the
 //! chosen adapter's fields rendered from its schema. Secrets are never filled in.
 
-use crate::api::adapter_types::{AdapterKind, AdapterRow, AdapterType};
+use crate::api::adapter_types::{AdapterKind, AdapterPreset, AdapterRow, AdapterType};
 use crate::api::adapters::{CreateAdapter, UpdateAdapter};
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::form_test::FormTestButton;
@@ -38,6 +38,9 @@ pub fn AdapterForm(
     let form_ref = NodeRef::<Form>::new();
     let fields_of = move |adapter_id: &str| {
         types.with_value(|ts| ts.iter().find(|t| t.id == adapter_id).map(|t| t.fields.clone()))
+    };
+    let presets_of = move |adapter_id: &str| {
+        types.with_value(|ts| ts.iter().find(|t| t.id == adapter_id).map(|t| t.presets.clone()))
     };
     let capabilities_of = move |adapter_id: &str| {
         types.with_value(|ts| {
@@ -87,6 +90,7 @@ pub fn AdapterForm(
                             }).collect_view())}
                         </select>
                         {move || view! { <Capabilities list=capabilities_of(&chosen.get()).unwrap_or_default()/> }}
+                        {move || view! { <Presets presets=presets_of(&chosen.get()).unwrap_or_default()/> }}
                         <label for="adapter-name">"Name"</label>
                         <input id="adapter-name" type="text" name="name" required/>
                         {move || fields_of(&chosen.get()).map(|fields| view! {
@@ -114,4 +118,46 @@ fn Capabilities(list: Vec<String>) -> impl IntoView {
     (!list.is_empty()).then(|| {
         view! { <p class="muted adapter-capabilities" id="adapter-capabilities">{format!("This destination {}.", list.join("; "))}</p> }
     })
+}
+
+/// Buttons that fill the form with a provider's values; the note says what is left.
+#[component]
+fn Presets(presets: Vec<AdapterPreset>) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    (!presets.is_empty()).then(|| {
+        view! {
+            <div class="adapter-presets" id="adapter-presets">
+                <span class="muted">"Fill in for: "</span>
+                {presets.into_iter().map(|p| {
+                    let label = p.label.clone();
+                    view! {
+                        <button type="button" class="button small" data-preset=p.id.clone() on:click=move |_| {
+                            fill(&p.values);
+                            note.set(p.note.clone());
+                        }>{label}</button>
+                    }
+                }).collect_view()}
+                <Show when=move || !note.get().is_empty()>
+                    <p class="muted preset-note" id="preset-note">{move || note.get()}</p>
+                </Show>
+            </div>
+        }
+    })
+}
+
+/// Sets the schema form's inputs (`#field-<name>`) to the preset's values.
+fn fill(values: &std::collections::BTreeMap<String, String>) {
+    use leptos::wasm_bindgen::JsCast;
+    for (name, value) in values {
+        let input = document()
+            .get_element_by_id(&format!("field-{name}"))
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            if input.type_() == "checkbox" {
+                input.set_checked(value == "true");
+            } else {
+                input.set_value(value);
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::error::Result;
 use super::host_access::{self, HostAccess};
 use super::master_key::MasterKey;
 use super::secrets;
-use crate::api::adapter_types::{AdapterKind, AdapterRow, AdapterType, Health};
+use crate::api::adapter_types::{AdapterKind, AdapterPreset, AdapterRow, AdapterType, Health};
 use crate::api::error::ApiError;
 use adapters::registry::{self, AdapterInfo, Kind};
 use chrono::{DateTime, Utc};
@@ -57,6 +57,20 @@ pub fn types(kind: AdapterKind) -> Vec<AdapterType> {
                 .capabilities()
                 .map(|c| c.describe().into_iter().map(str::to_string).collect())
                 .unwrap_or_default(),
+            presets: a
+                .presets()
+                .iter()
+                .map(|p| AdapterPreset {
+                    id: p.id.into(),
+                    label: p.label.into(),
+                    note: p.note.into(),
+                    values: p
+                        .values
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                })
+                .collect(),
         })
         .collect()
 }

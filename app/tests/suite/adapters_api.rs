@@ -53,6 +53,17 @@ async fn scenario(h: Harness) {
         s3["capabilities"].to_string().contains("uploads in parts"),
         "{s3}"
     );
+    let presets: Vec<_> = s3["presets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        presets,
+        ["aws", "r2", "b2", "hetzner", "wasabi", "minio", "garage"]
+    );
+    assert_eq!(s3["presets"][2]["values"]["region"], "us-west-004");
     assert_eq!(
         types.as_array().unwrap()[0]["capabilities"],
         serde_json::json!([])

@@ -4,6 +4,7 @@ mod client;
 mod config;
 mod error;
 mod part_buffer;
+mod presets;
 mod url_form;
 mod writer;
 
@@ -189,6 +190,15 @@ fn settings(config: &S3Config) -> ClientSettings<'_> {
 
 /// `host[:port]` of a custom endpoint, which must be an http(s) URL.
 fn endpoint_host(endpoint: &str) -> Result<String> {
+    // A preset's placeholder (`<account-id>`) left in.
+    if let (Some(a), Some(b)) = (endpoint.find('<'), endpoint.find('>'))
+        && a < b
+    {
+        return Err(AdapterError::InvalidConfig(format!(
+            "S3 endpoint {endpoint:?}: replace {} with your own value",
+            &endpoint[a..=b]
+        )));
+    }
     let url = url::Url::parse(endpoint)
         .map_err(|e| AdapterError::InvalidConfig(format!("S3 endpoint {endpoint:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -381,11 +391,40 @@ pub static ADAPTER: AdapterInfo = AdapterInfo::destination(
     CAPABILITIES,
     &url_form::URLS,
     |c| Ok(Arc::new(S3Destination::from_config(c)?)),
-);
+)
+.with_presets(&presets::PRESETS);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_preset_fills_known_fields_and_builds_once_its_placeholders_are_replaced() {
+        let fields: Vec<&str> = S3Destination::schema().iter().map(|f| f.name).collect();
+        for p in ADAPTER.presets() {
+            let mut config =
+                serde_json::json!({"bucket": "b", "access_key_id": "k", "secret_access_key": "s"});
+            for (name, value) in p.values {
+                assert!(fields.contains(name), "{}: no field {name}", p.id);
+                config[*name] = match *value {
+                    "true" | "false" => serde_json::json!(*value == "true"),
+                    v => serde_json::json!(v),
+                };
+            }
+            let placeholder = config["endpoint"].as_str().unwrap().contains('<');
+            match S3Destination::from_config(&config) {
+                Ok(_) => assert!(!placeholder, "{}: a placeholder endpoint was accepted", p.id),
+                Err(e) => {
+                    assert!(placeholder, "{}: {e}", p.id);
+                    assert!(e.to_string().contains("replace <"), "{}: {e}", p.id);
+                    let endpoint = config["endpoint"].as_str().unwrap().replace(['<', '>'], "");
+                    config["endpoint"] = serde_json::json!(endpoint);
+                    S3Destination::from_config(&config).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+                }
+            }
+        }
+        assert_eq!(ADAPTER.presets().len(), 7);
+    }
     use serde_json::json;
 
     #[test]

@@ -157,7 +157,12 @@ fn adapter_schema() -> Value {
 }
 
 fn adapter_type_schema() -> Value {
-    json!({"type": "object", "required": ["id", "label", "fields", "capabilities"], "properties": {
+    json!({"type": "object", "required": ["id", "label", "fields", "capabilities", "presets"], "properties": {
+        "presets": {"type": "array", "description": "Starting points for the form (S3 providers)",
+            "items": {"type": "object", "required": ["id", "label", "note", "values"], "properties": {
+                "id": {"type": "string"}, "label": {"type": "string"}, "note": {"type": "string"},
+                "values": {"type": "object", "additionalProperties": {"type": "string"},
+                    "description": "Field name to form text (true/false for a switch)"}}}},
         "id": {"type": "string"}, "label": {"type": "string"},
         "capabilities": {"type": "array", "items": {"type": "string"},
             "description": "A destination's capabilities, one phrase each; empty for sources and notifiers"},
