@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of HTTP or Bulwark's own database.
 
+pub(crate) mod config;
 pub mod destinations;
 pub mod error;
 pub mod locator;
@@ -12,7 +13,7 @@ pub mod reference_doc;
 pub mod registry;
 pub mod retention;
 pub mod schema;
-pub mod source;
+pub mod sources;
 pub mod traits;
 
 pub use error::{AdapterError, Result};

@@ -8,9 +8,6 @@
 
 use crate::error::{AdapterError, Result};
 use crate::registry::{self, DestinationUrls, Kind};
-use crate::source::mysql::MysqlSource;
-use crate::source::postgres::PostgresSource;
-use crate::source::sqlite::SqliteSource;
 use crate::traits::{Destination, Source};
 use std::sync::Arc;
 use url::Url;
@@ -18,23 +15,19 @@ use url::Url;
 /// A source and the databases the URL selects (empty: every database).
 pub fn source(raw: &str) -> Result<(Arc<dyn Source>, Vec<String>)> {
     let scheme = raw.split_once("://").map(|(s, _)| s).unwrap_or_default();
-    match scheme {
-        "postgres" | "postgresql" => {
-            let (s, dbs) = PostgresSource::from_url(raw)?;
-            Ok((Arc::new(s), dbs))
+    match registry::source_urls(scheme) {
+        Some(urls) => (urls.source)(raw),
+        None => {
+            let known: Vec<&str> = registry::of_kind(Kind::Source)
+                .filter_map(|a| a.source_urls())
+                .map(|u| u.example)
+                .collect();
+            Err(AdapterError::InvalidConfig(format!(
+                "unsupported source URL `{}`: use {}",
+                redact(raw),
+                known.join(", ")
+            )))
         }
-        "mysql" | "mariadb" => {
-            let (s, dbs) = MysqlSource::from_url(&raw.replacen("mariadb://", "mysql://", 1))?;
-            Ok((Arc::new(s), dbs))
-        }
-        "sqlite" => {
-            let (s, dbs) = SqliteSource::from_url(raw)?;
-            Ok((Arc::new(s), dbs))
-        }
-        _ => Err(AdapterError::InvalidConfig(format!(
-            "unsupported source URL `{}`: use postgres://, mysql:// or sqlite:///",
-            redact(raw)
-        ))),
     }
 }
 

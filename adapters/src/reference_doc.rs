@@ -36,6 +36,10 @@ fn adapter(out: &mut String, a: &AdapterInfo) {
     if let Some(urls) = a.urls() {
         let _ = writeln!(out, "On the command line: `{}`.\n", urls.example);
     }
+    if let Some(urls) = a.source_urls() {
+        let schemes: Vec<String> = urls.schemes.iter().map(|s| format!("`{s}://`")).collect();
+        let _ = writeln!(out, "On the command line: {}.\n", schemes.join(" or "));
+    }
     if !a.presets().is_empty() {
         out.push_str("Presets (the form fills these in):\n\n");
         for p in a.presets() {

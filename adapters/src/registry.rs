@@ -29,6 +29,17 @@ enum Constructor {
 /// A stored object: the destination holding it and its key there.
 pub type Located = (Arc<dyn Destination>, String);
 
+/// A source and the databases its URL selects (empty: every database).
+pub type SourceAndDatabases = (Arc<dyn Source>, Vec<String>);
+
+/// How the command line names a source by URL.
+pub struct SourceUrls {
+    pub schemes: &'static [&'static str],
+    /// For messages: `postgres://`.
+    pub example: &'static str,
+    pub(crate) source: fn(&str) -> Result<SourceAndDatabases>,
+}
+
 /// How the command line names a destination, or an object in it, by URL.
 pub struct DestinationUrls {
     pub schemes: &'static [&'static str],
@@ -59,6 +70,7 @@ pub struct AdapterInfo {
     urls: Option<&'static DestinationUrls>,
     capabilities: Option<Capabilities>,
     presets: &'static [Preset],
+    source_urls: Option<&'static SourceUrls>,
 }
 
 impl AdapterInfo {
@@ -76,6 +88,7 @@ impl AdapterInfo {
             urls: None,
             capabilities: None,
             presets: &[],
+            source_urls: None,
         }
     }
 
@@ -95,6 +108,7 @@ impl AdapterInfo {
             urls: Some(urls),
             capabilities: Some(capabilities),
             presets: &[],
+            source_urls: None,
         }
     }
 
@@ -112,7 +126,17 @@ impl AdapterInfo {
             urls: None,
             capabilities: None,
             presets: &[],
+            source_urls: None,
         }
+    }
+
+    pub const fn with_source_urls(mut self, urls: &'static SourceUrls) -> Self {
+        self.source_urls = Some(urls);
+        self
+    }
+
+    pub fn source_urls(&self) -> Option<&'static SourceUrls> {
+        self.source_urls
     }
 
     pub const fn with_presets(mut self, presets: &'static [Preset]) -> Self {
@@ -143,9 +167,9 @@ impl AdapterInfo {
 }
 
 pub static ADAPTERS: &[&AdapterInfo] = &[
-    &crate::source::postgres::ADAPTER,
-    &crate::source::mysql::ADAPTER,
-    &crate::source::sqlite::ADAPTER,
+    &crate::sources::postgres::ADAPTER,
+    &crate::sources::mysql::ADAPTER,
+    &crate::sources::sqlite::ADAPTER,
     &crate::destinations::local::ADAPTER,
     &crate::destinations::s3::ADAPTER,
     &crate::notify::slack::ADAPTER,
@@ -164,6 +188,13 @@ pub fn find(id: &str) -> Option<&'static AdapterInfo> {
 
 pub fn of_kind(kind: Kind) -> impl Iterator<Item = &'static AdapterInfo> {
     ADAPTERS.iter().copied().filter(move |a| a.kind() == kind)
+}
+
+/// The source adapter that reads URLs of `scheme`.
+pub fn source_urls(scheme: &str) -> Option<&'static SourceUrls> {
+    of_kind(Kind::Source)
+        .filter_map(|a| a.source_urls)
+        .find(|u| u.schemes.contains(&scheme))
 }
 
 /// The destination adapter that reads URLs of `scheme`.
@@ -303,6 +334,10 @@ mod tests {
                 .contains("unknown source adapter")
         );
         assert!(destination("ftp", &json!({})).is_err());
+        assert!(
+            of_kind(Kind::Source).all(|a| a.source_urls().is_some()),
+            "every source has a URL form"
+        );
         let destinations: Vec<_> = of_kind(Kind::Destination).collect();
         assert!(
             destinations.iter().all(|a| a.urls().is_some()),

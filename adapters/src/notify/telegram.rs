@@ -6,10 +6,10 @@
 use super::Targets;
 use super::http::{self, origin, parse_url};
 use super::{Message, Rendered};
+use crate::config::Config;
 use crate::error::{AdapterError, Result};
 use crate::registry::AdapterInfo;
 use crate::schema::{ConfigField, FieldType};
-use crate::source::config::Config;
 use crate::traits::Notifier;
 use async_trait::async_trait;
 use serde_json::{Value, json};

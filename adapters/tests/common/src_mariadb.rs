@@ -1,7 +1,7 @@
 //! The MariaDB backend of the source suite, driven with the mariadb client.
 
 use crate::src_support::{Backend, live_processes, run};
-use adapters::source::MysqlSource;
+use adapters::sources::MysqlSource;
 use adapters::{AdapterError, Source};
 use async_trait::async_trait;
 

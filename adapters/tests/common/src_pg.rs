@@ -1,7 +1,7 @@
 //! The PostgreSQL backend of the source suite, driven with psql.
 
 use crate::src_support::{Backend, live_processes, run};
-use adapters::source::PostgresSource;
+use adapters::sources::PostgresSource;
 use adapters::{AdapterError, Source};
 use async_trait::async_trait;
 

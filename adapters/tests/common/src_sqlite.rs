@@ -1,7 +1,7 @@
 //! The SQLite backend of the source suite: database files in a scratch directory.
 
 use crate::src_support::Backend;
-use adapters::source::SqliteSource;
+use adapters::sources::SqliteSource;
 use adapters::{AdapterError, Source};
 use async_trait::async_trait;
 use serde_json::json;

@@ -7,7 +7,7 @@ use adapters::pipeline::encrypt::keygen;
 use adapters::pipeline::{
     self, BackupSpec, Compression, Decryption, Encryption, ManifestKey, ReadPolicy, Target, Unit,
 };
-use adapters::source::sqlite::SqliteSource;
+use adapters::sources::sqlite::SqliteSource;
 use adapters::{AdapterError, ByteStream, Capabilities, Destination, DestinationWriter, ObjectInfo, Source};
 use age::secrecy::ExposeSecret;
 use async_trait::async_trait;

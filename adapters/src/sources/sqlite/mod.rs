@@ -1,13 +1,15 @@
 //! SQLite: a consistent online copy with `VACUUM INTO`, never a byte copy of a live file.
 
-use super::config::Config;
-use super::sqlite_files::{PendingFile, TempDir, TempFileStream, check_header, side_files};
+mod files;
+
 use super::url::percent_decode;
+use crate::config::Config;
 use crate::error::{AdapterError, Result};
-use crate::registry::AdapterInfo;
+use crate::registry::{AdapterInfo, SourceUrls};
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
+use files::{PendingFile, TempDir, TempFileStream, check_header, side_files};
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
@@ -314,7 +316,17 @@ fn sqlite_error(path: &Path, error: sqlx::Error) -> AdapterError {
 /// Its registry entry.
 pub static ADAPTER: AdapterInfo = AdapterInfo::source("sqlite", "SQLite", SqliteSource::schema, |c| {
     Ok(Arc::new(SqliteSource::from_config(c)?))
-});
+})
+.with_source_urls(&URLS);
+
+static URLS: SourceUrls = SourceUrls {
+    schemes: &["sqlite"],
+    example: "sqlite:///",
+    source: |raw| {
+        let (s, dbs) = SqliteSource::from_url(raw)?;
+        Ok((Arc::new(s), dbs))
+    },
+};
 
 #[cfg(test)]
 mod tests {

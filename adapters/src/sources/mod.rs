@@ -1,11 +1,9 @@
-//! Sources: databases dumped and restored with their own tools.
+//! Sources: databases dumped and restored with their own tools. One folder per adapter,
+//! registered by its `ADAPTER` line in `crate::registry`.
 
-pub(crate) mod config;
 pub mod mysql;
 pub mod postgres;
-pub mod psql_restricted;
 pub mod sqlite;
-mod sqlite_files;
 mod url;
 
 pub use mysql::MysqlSource;

@@ -1,14 +1,16 @@
 //! PostgreSQL, dumped with `pg_dump` and restored with `pg_restore` or `psql`.
 
-use super::config::Config;
-use super::psql_restricted;
+mod restricted;
+
 use super::url::parse_server_url;
+use crate::config::Config;
 use crate::error::{AdapterError, Result};
 use crate::process::Tool;
-use crate::registry::AdapterInfo;
+use crate::registry::{AdapterInfo, SourceUrls};
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
+use restricted as psql_restricted;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -344,7 +346,17 @@ fn ident(name: &str) -> String {
 pub static ADAPTER: AdapterInfo =
     AdapterInfo::source("postgres", "PostgreSQL", PostgresSource::schema, |c| {
         Ok(Arc::new(PostgresSource::from_config(c)?))
-    });
+    })
+    .with_source_urls(&URLS);
+
+static URLS: SourceUrls = SourceUrls {
+    schemes: &["postgres", "postgresql"],
+    example: "postgres://",
+    source: |raw| {
+        let (s, dbs) = PostgresSource::from_url(raw)?;
+        Ok((Arc::new(s), dbs))
+    },
+};
 
 #[cfg(test)]
 mod tests {

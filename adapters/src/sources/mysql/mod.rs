@@ -1,11 +1,11 @@
 //! MySQL and MariaDB, dumped with `mariadb-dump` (or `mysqldump`) and restored with
 //! `mariadb` (or `mysql`).
 
-use super::config::Config;
 use super::url::parse_server_url;
+use crate::config::Config;
 use crate::error::{AdapterError, Result};
 use crate::process::{Tool, find_on_path};
-use crate::registry::AdapterInfo;
+use crate::registry::{AdapterInfo, SourceUrls};
 use crate::schema::{ConfigField, FieldType};
 use crate::traits::{ByteStream, Source, TargetState};
 use async_trait::async_trait;
@@ -242,7 +242,17 @@ fn ident(name: &str) -> String {
 /// Its registry entry.
 pub static ADAPTER: AdapterInfo = AdapterInfo::source("mysql", "MySQL / MariaDB", MysqlSource::schema, |c| {
     Ok(Arc::new(MysqlSource::from_config(c)?))
-});
+})
+.with_source_urls(&URLS);
+
+static URLS: SourceUrls = SourceUrls {
+    schemes: &["mysql", "mariadb"],
+    example: "mysql://",
+    source: |raw| {
+        let (s, dbs) = MysqlSource::from_url(&raw.replacen("mariadb://", "mysql://", 1))?;
+        Ok((Arc::new(s), dbs))
+    },
+};
 
 #[cfg(test)]
 mod tests {
