@@ -30,6 +30,7 @@ mod healthz;
 mod host_access;
 mod job_notifications;
 mod jobs_api;
+mod multi_destination;
 mod notification_delivery;
 mod notification_log_api;
 mod one_core;
