@@ -109,8 +109,14 @@ async fn backup_end_to_end(h: &Harness) {
         "progress is dropped once finished"
     );
 
+    // The final status is broadcast just after the outcome is stored, so it may still
+    // be on its way when the row already reads finished: wait for it.
     let mut saw = (false, false, false);
-    while let Ok(event) = events.try_recv() {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !saw.2 {
+        let Ok(Ok(event)) = tokio::time::timeout_at(deadline, events.recv()).await else {
+            break;
+        };
         match event {
             Event::Status { execution_id, status } if execution_id == id => {
                 saw.0 |= status == ExecutionStatus::Running;
