@@ -59,6 +59,18 @@ pub struct Preset {
     pub note: &'static str,
 }
 
+impl Preset {
+    /// Lays its values over a config in the stored form's shape (switches as booleans).
+    pub fn apply(&self, config: &mut Value) {
+        for (name, value) in self.values {
+            config[*name] = match *value {
+                "true" | "false" => Value::Bool(*value == "true"),
+                v => Value::from(v),
+            };
+        }
+    }
+}
+
 /// One adapter: its id, its label, its config schema (which draws the console form,
 /// validates input and documents the REST API) and its constructor. Each adapter's
 /// module declares its own `ADAPTER`; [`ADAPTERS`] lists them, one line each.

@@ -711,12 +711,7 @@ async fn path_style_s3_presets_work_against_a_signing_server() {
             "access_key_id": S3S_ACCESS_KEY,
             "secret_access_key": S3S_SECRET_KEY,
         });
-        for (name, value) in preset.values {
-            config[*name] = match *value {
-                "true" | "false" => serde_json::json!(*value == "true"),
-                v => serde_json::json!(v),
-            };
-        }
+        preset.apply(&mut config);
         if config["path_style"] != true {
             continue;
         }

@@ -3,7 +3,7 @@
 
 use crate::api::error::ApiError;
 use crate::api::job_types::{RunTime, SchedulePreview};
-use crate::engine::schedule::{Schedule, parse, parse_timezone};
+use crate::engine::schedule::{Schedule, parse};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -11,8 +11,9 @@ pub const PREVIEW_RUNS: usize = 5;
 
 /// Checks an expression and a time zone as the scheduler will read them.
 pub fn check(cron: &str, timezone: &str) -> Result<Tz, ApiError> {
-    parse(cron).map_err(ApiError::Invalid)?;
-    parse_timezone(timezone.trim()).map_err(ApiError::Invalid)
+    Ok(Schedule::new(cron, timezone)
+        .map_err(ApiError::Invalid)?
+        .timezone())
 }
 
 pub fn preview(cron: &str, timezone: &str, after: DateTime<Utc>) -> Result<SchedulePreview, ApiError> {

@@ -8,22 +8,17 @@ use crate::engine_fixtures;
 use app::server::state::AppState;
 use common::Harness;
 use engine_fixtures::*;
-use entity::enums::{ExecutionStatus, ExecutionTrigger};
+use entity::enums::ExecutionStatus;
 use entity::execution;
 use serde_json::json;
 use std::time::Duration;
 
 on_both_backends!(one_failing_destination_makes_a_partial_run, partial);
 
-/// Runs the job now and waits for the outcome.
+/// Runs the job now and waits for the outcome; then waits a second, since object names
+/// carry the second they were made.
 async fn run(state: &AppState, job: i64) -> execution::Model {
-    let id = state
-        .engine
-        .enqueue(job, ExecutionTrigger::Manual, None)
-        .await
-        .unwrap();
-    let done = wait_finished(&state.db, id).await;
-    // Object names carry the second they were made.
+    let done = run_now(state, job).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     done
 }
